@@ -1,0 +1,1 @@
+"""The archive proper: formats, storage, search and the command line. Never imports Scrapy."""

@@ -1,0 +1,1 @@
+"""The Scrapy project: settings, spiders, downloader middlewares and extensions (thin glue over `archive`)."""

@@ -1,0 +1,1 @@
+"""Scrapy item pipelines: normalise extracted items and store them into the archive."""

@@ -1,0 +1,284 @@
+"""Every URL the replica answers for one site and variant: what it returns, with which validators.
+
+Pages are rendered once, on first request or by `warm()`, and kept split at their noise markers so the
+server only has to fill in the clock or counter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from urllib.parse import parse_qs, quote, unquote
+
+from replica import media
+from replica.content import (CATEGORIES, CATEGORY, EPOCH_TIME, HOME, MAIN_HOST, PORTAL_HOSTS,
+                             PROVINCE_HOST, Page, Site)
+from replica.faults import fault_targets
+from replica.markup import BANNER, THEME, Renderer, Variant, category_href, province_page
+from replica.vocabulary import STATIC_PAGES
+
+HTML = "text/html;charset=UTF-8"
+PAGE_SIZE = 10
+_NOISE = re.compile("\x00noise:(clock|counter)\x00")
+
+
+@dataclass
+class Resource:
+    """One answer of the server. `parts` alternates bytes with noise kinds; `make` builds bytes lazily."""
+
+    status: int = 200
+    content_type: str = HTML
+    parts: tuple = ()
+    make: Callable[[], bytes] | None = None
+    etag: str | None = None
+    last_modified: datetime | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    chunked: bool = False
+    key: str = ""  # the decoded path (with ?page=N for later listing pages) that faults are aimed at
+    _bytes: bytes | None = field(default=None, repr=False)
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type.startswith("text/html")
+
+    def static_body(self) -> bytes | None:
+        """The body when it does not change per request (images, files, noise-free pages)."""
+        if self.make is not None:
+            if self._bytes is None:
+                self._bytes = self.make()
+            return self._bytes
+        if len(self.parts) == 1:
+            return self.parts[0]
+        return None
+
+
+def html_resource(html: str, key: str, modified: datetime | None = None, validators: bool = True,
+                  chunked: bool = False, status: int = 200, content_type: str = HTML) -> Resource:
+    pieces = _NOISE.split(html)
+    parts = tuple(p if i % 2 else p.encode("utf-8") for i, p in enumerate(pieces))
+    etag = None
+    if validators:
+        # Weak: the bytes differ on every request (clock, counter); the page itself does not.
+        etag = 'W/"' + hashlib.sha1(b"".join(p for p in parts if isinstance(p, bytes))).hexdigest()[:20] + '"'
+    return Resource(status, content_type, parts, etag=etag, last_modified=modified if validators else None,
+                    chunked=chunked, key=key)
+
+
+class Catalog:
+    """The routes of one epoch of the site, rendered in one markup variant."""
+
+    def __init__(self, site: Site, variant: Variant):
+        self.site = site
+        self.render = Renderer(variant, site.by_id())
+        self.targets = fault_targets(site)
+        self._cache: dict[tuple, Resource] = {}
+
+    # --- indexes, built once per catalog --------------------------------------------------------
+
+    @cached_property
+    def pages_at(self) -> dict[tuple[str, str], tuple[Page, str]]:
+        """(host, decoded path) of every page URL → (page, category the URL is under)."""
+        out = {}
+        for page in self.site.pages + [p for p in self.site.removed if p.removed != "unlisted"]:
+            for host in page.hosts:
+                out[(host, page.path_in(page.category, host))] = (page, page.category)
+            for extra in page.also_in:
+                out[(MAIN_HOST, page.path_in(extra, MAIN_HOST))] = (page, extra)
+        for page in self.site.removed:
+            if page.removed == "unlisted":  # still answers, linked from nowhere
+                for host in page.hosts:
+                    out[(host, page.path_in(page.category, host))] = (page, page.category)
+        return out
+
+    @cached_property
+    def listed(self) -> dict[tuple[str, str], list[tuple[str, Page]]]:
+        return listings_of(self.site)
+
+    @cached_property
+    def routes(self) -> dict[tuple[str, str], Callable[[], Resource]]:
+        """(host, decoded path) → builder of the resource, for everything but pages and listings."""
+        r: dict[tuple[str, str], Callable[[], Resource]] = {}
+        for host in PORTAL_HOSTS:
+            r[(host, "/")] = lambda: Resource(302, HTML, (b"",), headers=(("Location", HOME),), key="/")
+            r[(host, "/robots.txt")] = lambda: Resource(200, "text/plain", (media.ROBOTS,), key="/robots.txt")
+            r[(host, f"{THEME}/css/main.css")] = lambda: Resource(200, "text/css", (media.STYLESHEET,),
+                                                                etag=media.strong_etag(media.STYLESHEET))
+            r[(host, f"{THEME}/js/main.js")] = lambda: Resource(200, "application/javascript", (media.SCRIPT,),
+                                                              etag=media.strong_etag(media.SCRIPT))
+            r[(host, BANNER)] = lambda: Resource(200, "image/jpeg", make=media.banner_bytes, etag='"banner-1"')
+        for page in self.site.pages + self.site.removed:
+            for img in page.images:
+                if img.broken:
+                    continue
+                hosts = (PROVINCE_HOST,) if img.host == PROVINCE_HOST else PORTAL_HOSTS
+                for host in hosts:
+                    r[(host, img.path)] = (lambda img=img, page=page: Resource(
+                        200, "image/png" if img.fmt == "png" else "image/jpeg",
+                        make=lambda: media.image_bytes(img), key=img.path,
+                        etag=media.strong_etag(f"{img.path}#{img.version}#{img.size}"),
+                        last_modified=EPOCH_TIME[2] if img.version > 1 else page.published))
+            for att in page.attachments:
+                for host in PORTAL_HOSTS:
+                    r[(host, att.path)] = lambda att=att, page=page: self._attachment(att, page)
+        r[(PROVINCE_HOST, "/")] = lambda: Resource(302, HTML, (b"",), headers=(("Location", "/portal/Pages/default.aspx"),))
+        r[(PROVINCE_HOST, "/robots.txt")] = lambda: Resource(200, "text/plain", (b"User-agent: *\nDisallow:\n",))
+        r[(PROVINCE_HOST, "/portal/Pages/default.aspx")] = self._province_home
+        for path, title, when in self.site.offsite:
+            r[(PROVINCE_HOST, path)] = lambda path=path, title=title, when=when: html_resource(
+                province_page(title, when, [f"{title}."], [("/portal/Pages/default.aspx", "Trang chủ")]), path, when)
+        return r
+
+    # --- lookup --------------------------------------------------------------------------------
+
+    def lookup(self, host: str, raw_path: str, query: str = "", content_fault: Callable[[str], str] | None = None) -> Resource:
+        """The resource for a request; `raw_path` as sent (percent-encoded or not)."""
+        path = unquote(raw_path, errors="replace")
+        if path.endswith("/") and path != "/":
+            path = path.rstrip("/")
+        with_query = f"{path}?{query}" if query else path
+        if (host, with_query) in self.routes:  # the download servlet names its file in the query
+            return self._cached(("route", host, with_query), self.routes[(host, with_query)])
+        if (host, path) in self.routes:
+            return self._cached(("route", host, path), self.routes[(host, path)])
+        if host in PORTAL_HOSTS:
+            found = self._portal_page(host, path, query, content_fault)
+            if found is not None:
+                return found
+        return self._cached(("404", host), lambda: self._error(404, host))
+
+    def _portal_page(self, host: str, path: str, query: str, content_fault) -> Resource | None:
+        if path == HOME:
+            return self._cached(("home", host), lambda: self._home(host))
+        hit = self.pages_at.get((host, path))
+        if hit is not None:
+            page, category = hit
+            if page.removed in ("404", "410"):
+                return self._cached((page.removed, host), lambda: self._error(int(page.removed), host))
+            fault = content_fault(path) if content_fault else ""
+            return self._cached(("page", host, path, fault), lambda: self._article(page, category, host, path, fault))
+        category = self._category_at(host, path)
+        if category is None:
+            return None
+        cat = CATEGORY[category]
+        if cat.kind == "listing":
+            page_no = _page_number(query)
+            key = path if page_no == 1 else f"{path}?page={page_no}"
+            return self._cached(("listing", host, category, page_no), lambda: self._listing(host, category, page_no, key))
+        return self._cached(("section", host, category), lambda: self._section(host, category))
+
+    def _category_at(self, host: str, path: str) -> str | None:
+        for cat in CATEGORIES:
+            if (host == MAIN_HOST or cat.alias_path) and category_href(cat.path, host) == path:
+                return cat.path
+        return None
+
+    def _cached(self, key: tuple, build: Callable[[], Resource]) -> Resource:
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = build()
+        return found
+
+    def warm(self) -> int:
+        """Render every page and listing now, so that no request waits for rendering; returns how many."""
+        for host, path in self.pages_at:
+            self.lookup(host, path)
+        for (host, category), items in self.listed.items():
+            path = category_href(category, host)
+            for n in range(1, math.ceil(len(items) / PAGE_SIZE) + 1):
+                self.lookup(host, path, f"page={n}" if n > 1 else "")
+        for host in PORTAL_HOSTS:
+            self.lookup(host, HOME)
+        return len(self._cache)
+
+    # --- builders -------------------------------------------------------------------------------
+
+    def _others(self, page: Page, host: str) -> list[Page]:
+        """"Các tin khác": the five next older articles of the category (or the newest, for the oldest)."""
+        items = [p for _, p in self.listed.get((host, page.category), []) if p.id != page.id]
+        older = [p for p in items if (p.published, p.id) < (page.published, page.id)]
+        return (older[:5] or items[:5]) if page.kind in ("article", "document") else []
+
+    def _article(self, page: Page, category: str, host: str, path: str, fault: str) -> Resource:
+        html = self.render.article(page, host, path, self._others(page, host), fault)
+        res = html_resource(html, path, page.last_modified)
+        if fault == "wrong-charset":
+            res.content_type = "text/html; charset=ISO-8859-1"
+        return res
+
+    def _listing(self, host: str, category: str, page_no: int, key: str) -> Resource:
+        items = self.listed.get((host, category), [])
+        pages = max(1, math.ceil(len(items) / PAGE_SIZE))
+        chunk = items[(page_no - 1) * PAGE_SIZE: page_no * PAGE_SIZE]
+        path = category_href(category, host)
+        html = self.render.listing(CATEGORY[category].label, host, path, chunk, page_no, pages)
+        return html_resource(html, key, validators=False, chunked=True)
+
+    def _section(self, host: str, category: str) -> Resource:
+        base = category_href(category, host)
+        children = [(category_href(c.path, host), c.label) for c in CATEGORIES if c.parent == category]
+        if category == "tong-quan":
+            children = [(f"{base}/{slug}", label) for slug, label in STATIC_PAGES] + children
+        if CATEGORY[category].kind == "book":
+            chapters = [p for p in self.site.pages if p.category == category]
+            children = [(p.path_in(category, host), p.title) for p in chapters]
+        html = self.render.section(CATEGORY[category].label, host, children)
+        return html_resource(html, base, validators=False, chunked=True)
+
+    def _home(self, host: str) -> Resource:
+        news = self.listed.get((host, "tin-tuc-su-kien"), [])[:10]
+        blocks = [("Tin mới nhất", category_href("tin-tuc-su-kien", host), news)]
+        for cat in CATEGORIES:
+            if cat.kind == "listing" and cat.path != "tin-tuc-su-kien" and (host == MAIN_HOST or cat.alias_path):
+                blocks.append((cat.label, category_href(cat.path, host), self.listed.get((host, cat.path), [])[:5]))
+        return html_resource(self.render.home(host, blocks), HOME, validators=False, chunked=True)
+
+    def _attachment(self, att, page: Page) -> Resource:
+        headers: tuple[tuple[str, str], ...] = ()
+        ctype = att.content_type
+        if att.disposition:
+            ascii_name = att.filename.encode("ascii", "replace").decode().replace("?", "_")
+            headers = (("Content-Disposition", f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(att.filename)}"),)
+        data = media.attachment_bytes(att, page.title)
+        return Resource(200, ctype, make=lambda: data, etag=media.strong_etag(data), last_modified=page.published,
+                        headers=headers, key=att.path)
+
+    def _province_home(self) -> Resource:
+        links = [(path, title) for path, title, _ in self.site.offsite]
+        html = province_page("Cổng thông tin điện tử tỉnh Thanh Hóa", EPOCH_TIME[1], [], links)
+        return html_resource(html, "/portal/Pages/default.aspx", validators=False)
+
+    def _error(self, status: int, host: str) -> Resource:
+        text = {404: "Không tìm thấy trang yêu cầu.", 410: "Bài viết này đã bị gỡ bỏ."}[status]
+        html = (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{status}</title></head>'
+                f"<body><h1>{status}</h1><p>{text}</p><p><a href=\"{HOME}\">Trang chủ</a></p></body></html>")
+        return Resource(status, HTML, (html.encode(),), key=str(status))
+
+
+def listings_of(site: Site) -> dict[tuple[str, str], list[tuple[str, Page]]]:
+    """(host, category) → (href, page) newest first, as the category's listing shows them."""
+    out: dict[tuple[str, str], list[tuple[str, Page]]] = {}
+    for page in site.pages:
+        if page.kind not in ("article", "document"):
+            continue
+        for host in page.hosts:
+            for cat in (page.category, *(page.also_in if host == MAIN_HOST else ())):
+                href = page.path_in(cat, host)
+                out.setdefault((host, cat), []).append((href, page))
+                parent = CATEGORY[cat].parent
+                if parent and cat == page.category:
+                    out.setdefault((host, parent), []).append((href, page))
+    for items in out.values():
+        items.sort(key=lambda item: (item[1].published, item[1].id), reverse=True)
+    return out
+
+
+def _page_number(query: str) -> int:
+    try:
+        return max(1, int(parse_qs(query).get("page", ["1"])[0]))
+    except ValueError:
+        return 1

@@ -1,0 +1,88 @@
+"""Faults the replica can inject, off by default and switched on by name, and the pages each one hits."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from replica.content import MAIN_HOST, Page, Site
+
+FAULTS = {
+    "transient-500": "the first request for each target answers 500 Internal Server Error, later ones succeed",
+    "retry-after-503": "the first request for each target answers 503 with Retry-After: 1, later ones succeed",
+    "slow": "each target answers only after the slow delay (3 s unless set)",
+    "reset": "the first request for each target is cut by a TCP reset halfway through the body",
+    "truncated": "the first request for each target announces a Content-Length larger than the body it sends, then closes",
+    "malformed-html": "the targets are served with unclosed and stray tags and no end of document",
+    "wrong-charset": "the target's Content-Type header says ISO-8859-1; its bytes (and its meta tag) are UTF-8",
+    "xss": "the target carries <script>, onerror/onclick handlers, a javascript: link and remote tracker resources",
+}
+CONTENT_FAULTS = ("malformed-html", "wrong-charset", "xss")
+TRANSIENT = ("transient-500", "retry-after-503", "reset", "truncated")
+
+
+def parse_faults(names: str | list[str] | tuple[str, ...]) -> frozenset[str]:
+    """Fault names from "a,b" or a list; "all" switches every fault on. Unknown names are an error."""
+    items = names.split(",") if isinstance(names, str) else list(names)
+    chosen = {n.strip() for n in items if n.strip()}
+    if "all" in chosen:
+        return frozenset(FAULTS)
+    unknown = chosen - FAULTS.keys()
+    if unknown:
+        raise ValueError(f"unknown fault(s) {', '.join(sorted(unknown))}; known: {', '.join(FAULTS)}, all")
+    return frozenset(chosen)
+
+
+def fault_targets(site: Site) -> dict[str, list[str]]:
+    """Paths (decoded, on the main host) that each fault hits; chosen by rule so that every size has them."""
+    plain = sorted((p for p in site.pages if p.kind == "article" and MAIN_HOST in p.hosts and not p.changes
+                    and not p.also_in and not any(i.broken or i.large for i in p.images)), key=lambda p: p.id)
+    docs = sorted((p for p in site.pages if p.kind == "document" and MAIN_HOST in p.hosts), key=lambda p: p.id)
+    used: set[str] = set()
+
+    def take(test=lambda p: True) -> Page:  # each page serves one fault only
+        page = next(p for p in plain if p.id not in used and test(p))
+        used.add(page.id)
+        return page
+
+    def path(page: Page) -> str:
+        return page.path_in(page.category, MAIN_HOST)
+
+    new = lambda p: p.template == "new" and not p.nfd  # noqa: E731
+    pictured = lambda p: new(p) and p.images and all(i.host == MAIN_HOST for i in p.images)  # noqa: E731
+    picks = {
+        "transient-500": [path(take()), path(take()), "/web/trang-chu/tin-tuc-su-kien/kinh-te-xa-hoi?page=2"],
+        "retry-after-503": [path(take()), "/web/trang-chu/van-ban"],
+        "slow": [path(take())],
+        "reset": [path(take()), take(pictured).images[0].path],
+        "truncated": [path(take()), docs[-1].attachments[0].path],
+        "malformed-html": [path(take(lambda p: p.template == "old")), path(take(new))],
+        "wrong-charset": [path(take(new))],
+        "xss": [path(take(pictured))],
+    }
+    return picks
+
+
+@dataclass
+class FaultState:
+    """Which faults are on, and how often each target has been asked for since they were switched on."""
+
+    enabled: frozenset[str] = frozenset()
+    slow_seconds: float = 3.0
+    attempts: Counter = field(default_factory=Counter)
+
+    def switch(self, enabled: frozenset[str]) -> None:
+        self.enabled = enabled
+        self.attempts.clear()
+
+    def behaviour(self, key: str, targets: dict[str, list[str]]) -> str | None:
+        """The fault to act out for this request of `key`, if any, counting the attempt."""
+        for name in ("slow", *TRANSIENT):
+            if name in self.enabled and key in targets[name]:
+                self.attempts[(name, key)] += 1
+                if name == "slow" or self.attempts[(name, key)] == 1:
+                    return name
+        return None
+
+    def content(self, key: str, targets: dict[str, list[str]]) -> str:
+        return next((name for name in CONTENT_FAULTS if name in self.enabled and key in targets[name]), "")
