@@ -275,6 +275,9 @@ def _quirks(rng: random.Random, pages: list[Page]) -> list[Page]:
     if len(news) >= 2:
         first, second = pages[news[0]], pages[news[-1]]
         pages[news[-1]] = replace(second, title=first.title, category=first.category)
+    # A title long enough for a 190+ character slug, as the portal shows (never truncated).
+    if news and not any(len(slugify(pages[i].title)) > 190 for i in news):
+        pages[news[1]] = replace(pages[news[1]], title=f"{pages[news[1]].title}, {V.LONG_TITLE_TAIL}")
     # One article listed under two categories.
     economy = [i for i in news if pages[i].category == "tin-tuc-su-kien/kinh-te-xa-hoi"] or news
     if economy:
