@@ -60,7 +60,7 @@ class Client:
             conn.request(method, url, headers=headers or {})
         else:
             conn = http.client.HTTPSConnection("127.0.0.1", self.server.port, timeout=30, context=self.ssl)
-            conn.set_tunnel(parts.hostname, 443)
+            conn.set_tunnel(parts.hostname, parts.port or 443)
             target = parts.path + (f"?{parts.query}" if parts.query else "")
             conn.request(method, target, headers=headers or {})
         return self._read(conn)
