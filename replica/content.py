@@ -394,7 +394,9 @@ def _evolve(seed: int, pages: list[Page]) -> tuple[list[Page], list[Page]]:
             else:
                 img = replace(page.images[0], version=2)
                 page = replace(page, images=(img,) + page.images[1:])
-            changed[page.id] = replace(page, modified=when, changes=page.changes + (field_name,))
+            # New image bytes at the same URL leave the page's HTML, and so its validators, as they were.
+            modified = page.modified if field_name == "image" else when
+            changed[page.id] = replace(page, modified=modified, changes=page.changes + (field_name,))
     removed = [replace(p, removed=how, modified=when) for p, how in zip(gone, ["404", "410"] + ["unlisted"] + ["404"] * len(gone))]
     gone_ids = {p.id for p in gone}
     kept = [changed.get(p.id, p) for p in pages if p.id not in gone_ids]

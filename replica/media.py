@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 
 from PIL import Image as PILImage
 
@@ -16,7 +17,8 @@ def image_bytes(img: Image) -> bytes:
     width, height = img.size
     if img.large:
         # Noise compresses badly: a multi-megabyte photograph, as an unresized camera upload is.
-        picture = PILImage.effect_noise((width, height), 64 + seed[0] % 32).convert("RGB")
+        noise = random.Random(seed).randbytes(width * height)  # Pillow's effect_noise is not seeded
+        picture = PILImage.frombytes("L", (width, height), noise).convert("RGB")
     else:
         picture = PILImage.linear_gradient("L").resize((width, height)).convert("RGB")
         tint = PILImage.new("RGB", (width, height), (seed[0], seed[1], seed[2]))

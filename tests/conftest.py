@@ -4,11 +4,13 @@ import http.client
 import json
 import re
 import ssl
+import unicodedata
 import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 
 from replica.server import ReplicaServer, Settings
 
@@ -17,6 +19,18 @@ ARTICLES = 80
 # What changes on every request: the server clock, the hit count, the visit counter, the session cookie.
 NOISE = re.compile('var serverTime = "[^"]*"; var pageHits = \\d+;|<div>Truy cập</div>.*?<div>Tất cả: \\d+</div>'.encode(),
                    re.S)
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees: no scripts, styles or head title; NFC; &nbsp; as space; whitespace collapsed."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "title"]):
+        tag.decompose()
+    return squash(unicodedata.normalize("NFC", soup.get_text(" ")).replace("\xa0", " "))
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
 
 
 def strip_noise(body: bytes) -> bytes:

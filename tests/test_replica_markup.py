@@ -8,22 +8,12 @@ import unicodedata
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import squash, visible_text
+
 from replica.content import build_site
 from replica.markup import Renderer, make_variant
 
 VARIANTS = (0, 1, 2, 5)
-
-
-def visible_text(html: str) -> str:
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "title"]):
-        tag.decompose()
-    text = unicodedata.normalize("NFC", soup.get_text(" ")).replace("\xa0", " ")
-    return " ".join(text.split())
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def structure(html: str) -> tuple[set[str], list[str]]:
