@@ -232,11 +232,16 @@ def _base_pages(seed: int, count: int) -> tuple[list[Page], list[tuple[str, str,
     writer = _Writer(rng)
     dates = sorted((_random_date(rng) for _ in range(count - 1)), reverse=True)
     dates.insert(0, LAST_DATE)  # the latest article seen on the live portal
+    # Whatever the size: a few recent articles (new template, both hosts) and an old-template one.
+    for n in range(1, 5):
+        dates[n] = max(dates[n], LAST_DATE - timedelta(days=3 * n, hours=n))
+    if dates[-1] >= NEW_TEMPLATE_SINCE:
+        dates[-1] = datetime(2016, 8, 4, 17, 29, 33, tzinfo=VN_TZ)
     cats = [c for c, _ in ARTICLE_CATEGORIES]
     weights = [w for _, w in ARTICLE_CATEGORIES]
     pages: list[Page] = []
     for n, when in enumerate(dates):
-        category = rng.choices(cats, weights)[0]
+        category = cats[n] if n < len(cats) else rng.choices(cats, weights)[0]  # every category has one
         key = _topic_key(category)
         kind = "document" if category == "van-ban" else "article"
         if kind == "document":
@@ -291,12 +296,26 @@ def _quirks(rng: random.Random, pages: list[Page]) -> list[Page]:
                            "Danh sách tổng hợp ý kiến.xls", "Danh sách tổng hợp ý kiến (tải về)",
                            "application/octet-stream", disposition=True)
         pages[docs[0]] = replace(doc, attachments=doc.attachments + (extra,))
-    # A broken (404) image and a very large one, both on new-template articles.
-    pictured = [i for i in news if pages[i].images and pages[i].template == "new" and pages[i].images[0].host == MAIN_HOST]
-    if len(pictured) >= 2:
-        for i, change in ((pictured[0], {"broken": True}), (pictured[1], {"large": True, "size": (3000, 2000)})):
-            img = pages[i].images[0]
-            pages[i] = replace(pages[i], images=(replace(img, **change),) + pages[i].images[1:])
+    # A broken (404) image, a very large one and one hot-linked from the province, on recent articles.
+    recent = [i for i, p in enumerate(pages) if p.kind == "article" and p.template == "new" and i not in news[:2]]
+    for i in recent[:3]:
+        if not pages[i].images or pages[i].images[0].host != MAIN_HOST:
+            img = Image(MAIN_HOST, f"/documents/{20182 + i}/0/anh {pages[i].id}.jpg", pages[i].lead[:60], "root")
+            pages[i] = replace(pages[i], images=(img,) + pages[i].images[1:], image_after=(0,) + pages[i].image_after[1:])
+    if not any(img.host == PROVINCE_HOST for p in pages for img in p.images):
+        page = pages[recent[2]]
+        img = replace(page.images[0], host=PROVINCE_HOST, src_form="absolute",
+                      path=f"/portal/Photos/{page.published:%Y-%m}/anh-{page.id}.jpg")
+        pages[recent[2]] = replace(page, images=(img,) + page.images[1:])
+    for i, change in ((recent[0], {"broken": True}), (recent[1], {"large": True, "size": (3000, 2000)})):
+        img = pages[i].images[0]
+        pages[i] = replace(pages[i], images=(replace(img, **change),) + pages[i].images[1:])
+    # An article only on the newer host, and one stored decomposed (NFD).
+    if not any(p.hosts == (ALIAS_HOST,) for p in pages):
+        i = next(i for i, p in enumerate(pages) if p.published >= ALIAS_SINCE and i not in news[:2] + recent[:3])
+        pages[i] = replace(pages[i], hosts=(ALIAS_HOST,))
+    if not any(p.nfd for p in pages):
+        pages[-1] = replace(pages[-1], nfd=True)
     return _with_slugs(pages)
 
 
