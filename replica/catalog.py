@@ -10,7 +10,7 @@ import hashlib
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from urllib.parse import parse_qs, quote, unquote
@@ -40,7 +40,6 @@ class Resource:
     headers: tuple[tuple[str, str], ...] = ()
     chunked: bool = False
     key: str = ""  # the decoded path (with ?page=N for later listing pages) that faults are aimed at
-    _bytes: bytes | None = field(default=None, repr=False)
 
     @property
     def is_html(self) -> bool:
@@ -48,10 +47,8 @@ class Resource:
 
     def static_body(self) -> bytes | None:
         """The body when it does not change per request (images, files, noise-free pages)."""
-        if self.make is not None:
-            if self._bytes is None:
-                self._bytes = self.make()
-            return self._bytes
+        if self.make is not None:  # made again each time: cheap, and thousands of images need no memory
+            return self.make()
         if len(self.parts) == 1:
             return self.parts[0]
         return None

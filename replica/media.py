@@ -5,30 +5,57 @@ from __future__ import annotations
 import hashlib
 import io
 import random
+import struct
+import zlib
+from functools import lru_cache
 
 from PIL import Image as PILImage
 
 from replica.content import Attachment, Image
 
 
+PALETTE = [(163, 18, 24), (24, 96, 163), (40, 140, 70), (200, 150, 30), (120, 60, 150), (30, 150, 150),
+           (90, 90, 90), (210, 90, 40)]
+
+
 def image_bytes(img: Image) -> bytes:
-    """A valid PNG or JPEG whose pixels depend on the image's URL and version (a new version, new bytes)."""
-    seed = hashlib.sha256(f"{img.host}{img.path}#{img.version}".encode()).digest()
-    width, height = img.size
+    """A valid PNG or JPEG, unique to the image's URL and version (a new version, new bytes and another colour).
+
+    Pixels come from a few cached renders (one per format, size and colour); what makes each file unique is a
+    comment carrying its URL, so that serving thousands of images costs a copy, not an encode.
+    """
+    seed = hashlib.sha256(f"{img.host}{img.path}".encode()).digest()
+    tag = f"{img.host}{img.path}#{img.version}".encode()
     if img.large:
-        # Noise compresses badly: a multi-megabyte photograph, as an unresized camera upload is.
-        noise = random.Random(seed).randbytes(width * height)  # Pillow's effect_noise is not seeded
-        picture = PILImage.frombytes("L", (width, height), noise).convert("RGB")
-    else:
-        picture = PILImage.linear_gradient("L").resize((width, height)).convert("RGB")
-        tint = PILImage.new("RGB", (width, height), (seed[0], seed[1], seed[2]))
-        picture = PILImage.blend(picture, tint, 0.6)
+        return _with_comment(_large(img.size, seed[:8]), "jpeg", tag)
+    colour = PALETTE[(seed[0] + 4 * (img.version - 1)) % len(PALETTE)]
+    return _with_comment(_render(img.fmt, img.size, colour), img.fmt, tag)
+
+
+@lru_cache(maxsize=None)
+def _render(fmt: str, size: tuple[int, int], colour: tuple[int, int, int]) -> bytes:
+    picture = PILImage.blend(PILImage.linear_gradient("L").resize(size).convert("RGB"), PILImage.new("RGB", size, colour), 0.6)
     out = io.BytesIO()
-    if img.fmt == "png":
-        picture.save(out, "PNG", optimize=False)
-    else:
-        picture.save(out, "JPEG", quality=85)
+    picture.save(out, "PNG" if fmt == "png" else "JPEG", **({} if fmt == "png" else {"quality": 85}))
     return out.getvalue()
+
+
+@lru_cache(maxsize=2)
+def _large(size: tuple[int, int], seed: bytes) -> bytes:
+    # Noise compresses badly: a multi-megabyte photograph, as an unresized camera upload is.
+    noise = random.Random(seed).randbytes(size[0] * size[1])  # Pillow's effect_noise is not seeded
+    out = io.BytesIO()
+    PILImage.frombytes("L", size, noise).convert("RGB").save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def _with_comment(data: bytes, fmt: str, text: bytes) -> bytes:
+    """Insert a comment: a JPEG COM segment after SOI, or a PNG tEXt chunk after IHDR."""
+    if fmt == "png":
+        body = b"Comment\x00" + text
+        chunk = struct.pack(">I", len(body)) + b"tEXt" + body + struct.pack(">I", zlib.crc32(b"tEXt" + body))
+        return data[:33] + chunk + data[33:]  # 8-byte signature + 25-byte IHDR chunk
+    return data[:2] + b"\xff\xfe" + struct.pack(">H", len(text) + 2) + text + data[2:]
 
 
 def banner_bytes() -> bytes:
