@@ -97,8 +97,8 @@ def main() -> None:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_replica/truth", timeout=300) as response:
                 truth = json.load(response)
             pages = [p["canonical_url"] for p in truth["pages"] if p["canonical_url"].startswith("https://thoxuan.thanhhoa")]
-            listings = [f"{l['url']}?page={n}" for l in truth["listings"] if l["host"] == "thoxuan.thanhhoa.gov.vn"
-                        for n in range(1, l["pages"] + 1)]
+            listings = [f"{x['url']}?page={n}" for x in truth["listings"] if x["host"] == "thoxuan.thanhhoa.gov.vn"
+                        for n in range(1, x["pages"] + 1)]
             images = [quote(i["url"], safe=":/") for p in truth["pages"] for i in p["images"]
                       if i["url"].startswith("https://thoxuan.thanhhoa") and not i["broken"] and not i["large"]]
             http = lambda urls: [u.replace("https://", "http://", 1) for u in urls]  # noqa: E731

@@ -16,8 +16,9 @@ from functools import cached_property
 from urllib.parse import parse_qs, quote, unquote
 
 from replica import media
-from replica.content import (CATEGORIES, CATEGORY, EPOCH_TIME, HOME, MAIN_HOST, PORTAL_HOSTS,
+from replica.content import (CATEGORIES, CATEGORY, HOME, MAIN_HOST, PORTAL_HOSTS,
                              PROVINCE_HOST, Page, Site)
+from replica.epochs import EPOCH_TIME
 from replica.faults import fault_targets
 from replica.markup import BANNER, THEME, Renderer, Variant, category_href, province_page
 from replica.vocabulary import STATIC_PAGES

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from replica.content import build_site
+from replica.epochs import build_site
 from replica.faults import FAULTS, parse_faults
 from replica.server import ReplicaServer, Settings
 from replica.truth import ground_truth

@@ -1,7 +1,7 @@
-"""The replica's content: every page, image and attachment of the portal for one seed, size and epoch.
+"""The replica's content: the portal's categories, pages, images and attachments, and the base site of epoch 1.
 
-Pure data, no HTML and no HTTP: `build_site(seed, articles, epoch)` is deterministic, and epochs 2 and 3
-are epoch 1 plus the changes recorded in each page's `changes`.
+Pure data, no HTML and no HTTP, deterministic for a seed and size; `replica.epochs.build_site` gives the site
+at any epoch.
 """
 
 from __future__ import annotations
@@ -24,9 +24,6 @@ LAST_DATE = datetime(2025, 6, 23, 16, 30, tzinfo=VN_TZ)
 ALIAS_SINCE = datetime(2022, 12, 1, tzinfo=VN_TZ)  # thoxuan.vn was captured from 12/2022
 NEW_TEMPLATE_SINCE = datetime(2021, 1, 1, tzinfo=VN_TZ)
 # When each epoch of the replica "was crawled": Last-Modified of what an epoch changed.
-EPOCH_TIME = {1: datetime(2025, 6, 24, 8, 0, tzinfo=VN_TZ), 2: datetime(2025, 6, 30, 8, 0, tzinfo=VN_TZ),
-              3: datetime(2025, 6, 30, 8, 0, tzinfo=VN_TZ)}
-EPOCHS = (1, 2, 3)
 
 
 @dataclass(frozen=True)
@@ -158,7 +155,7 @@ def slugify(title: str) -> str:
     return "-".join(words.split())
 
 
-class _Writer:
+class Writer:
     """Draws Vietnamese text from the vocabulary with one seeded generator."""
 
     def __init__(self, rng: random.Random):
@@ -183,7 +180,7 @@ class _Writer:
         return " ".join(self.fill(self.rng.choice(V.SENTENCES), topic_key, when) for _ in range(count))
 
 
-def _topic_key(category: str) -> str:
+def topic_key(category: str) -> str:
     return category.rsplit("/", 1)[-1]
 
 
@@ -193,7 +190,7 @@ def _random_date(rng: random.Random) -> datetime:
     return moment.replace(microsecond=0)
 
 
-def _images(rng: random.Random, writer: _Writer, page_no: int, category: str, when: datetime,
+def make_images(rng: random.Random, writer: Writer, page_no: int, category: str, when: datetime,
             count: int, body_len: int) -> tuple[tuple[Image, ...], tuple[int, ...]]:
     images, after = [], []
     folder = 20182 + page_no
@@ -202,7 +199,7 @@ def _images(rng: random.Random, writer: _Writer, page_no: int, category: str, wh
         stem = rng.choice(V.IMAGE_STEMS).format(n=rng.randint(100, 9999))
         ext = rng.choice([".jpg", ".JPG", ".png", ".jpeg"])
         fmt = "png" if ext == ".png" else "jpeg"
-        caption = writer.fill(rng.choice(V.CAPTIONS), _topic_key(category), when)
+        caption = writer.fill(rng.choice(V.CAPTIONS), topic_key(category), when)
         if when >= NEW_TEMPLATE_SINCE and rng.random() < 0.15:
             host, path, form = PROVINCE_HOST, f"/portal/Photos/{when:%Y-%m}/{stem}-{page_no}-{n}{ext}", "absolute"
         else:
@@ -216,7 +213,7 @@ def _images(rng: random.Random, writer: _Writer, page_no: int, category: str, wh
 
 def _attachments(rng: random.Random, page_no: int, doc_kind: tuple[str, str], number: int, when: datetime) -> tuple[Attachment, ...]:
     name, code = doc_kind
-    files = [(f"{name} {number}-{code.replace('Đ', 'Đ')}.pdf", "application/pdf")]
+    files = [(f"{name} {number}-{code}.pdf", "application/pdf")]
     if rng.random() < 0.6:
         files.append((f"Phụ lục kèm theo {name.lower()} số {number}.doc", "application/msword"))
     if rng.random() < 0.4:
@@ -227,9 +224,9 @@ def _attachments(rng: random.Random, page_no: int, doc_kind: tuple[str, str], nu
                  for filename, ctype in files)
 
 
-def _base_pages(seed: int, count: int) -> tuple[list[Page], list[tuple[str, str, datetime]]]:
+def base_pages(seed: int, count: int) -> tuple[list[Page], list[tuple[str, str, datetime]]]:
     rng = random.Random(seed)
-    writer = _Writer(rng)
+    writer = Writer(rng)
     dates = sorted((_random_date(rng) for _ in range(count - 1)), reverse=True)
     dates.insert(0, LAST_DATE)  # the latest article seen on the live portal
     # Whatever the size: a few recent articles (new template, both hosts) and an old-template one.
@@ -242,7 +239,7 @@ def _base_pages(seed: int, count: int) -> tuple[list[Page], list[tuple[str, str,
     pages: list[Page] = []
     for n, when in enumerate(dates):
         category = cats[n] if n < len(cats) else rng.choices(cats, weights)[0]  # every category has one
-        key = _topic_key(category)
+        key = topic_key(category)
         kind = "document" if category == "van-ban" else "article"
         if kind == "document":
             doc_kind = rng.choice(V.DOCUMENT_KINDS)
@@ -255,7 +252,7 @@ def _base_pages(seed: int, count: int) -> tuple[list[Page], list[tuple[str, str,
                 title = f"{title}, {V.LONG_TITLE_TAIL}"
         body = tuple(writer.paragraph(key, when) for _ in range(rng.randint(3, 7)))
         n_images = 0 if kind == "document" else rng.choices([0, 1, 2, 3], [2, 4, 3, 1])[0]
-        images, after = _images(rng, writer, n, category, when, n_images, len(body))
+        images, after = make_images(rng, writer, n, category, when, n_images, len(body))
         attachments = _attachments(rng, n, doc_kind, number, when) if kind == "document" else ()
         hosts = (MAIN_HOST,)
         if when >= ALIAS_SINCE:
@@ -316,10 +313,10 @@ def _quirks(rng: random.Random, pages: list[Page]) -> list[Page]:
         pages[i] = replace(pages[i], hosts=(ALIAS_HOST,))
     if not any(p.nfd for p in pages):
         pages[-1] = replace(pages[-1], nfd=True)
-    return _with_slugs(pages)
+    return with_slugs(pages)
 
 
-def _with_slugs(pages: list[Page]) -> list[Page]:
+def with_slugs(pages: list[Page]) -> list[Page]:
     """Give slugs to the pages that have none; a slug, once given, never changes (an edited title keeps its URL)."""
     taken = {(p.category, p.slug) for p in pages if p.slug}
     seen: dict[tuple[str, str], int] = {}
@@ -356,7 +353,7 @@ def _cross_links(rng: random.Random, pages: list[Page], offsite: list) -> list[P
 
 def _fixed_pages(rng: random.Random) -> list[Page]:
     """Static pages of the overview section and the chapters of the party history book."""
-    writer = _Writer(rng)
+    writer = Writer(rng)
     pages = []
     for n, (slug, title) in enumerate(V.STATIC_PAGES):
         when = datetime(2021, 3, 15 + n, 9, 0, tzinfo=VN_TZ)
@@ -377,79 +374,3 @@ def _fixed_pages(rng: random.Random) -> list[Page]:
                               when, writer.paragraph("xay-dung-dang", when), body,
                               author="Ban Thường vụ Huyện ủy Thọ Xuân", hosts=(MAIN_HOST, ALIAS_HOST)))
     return pages
-
-
-def _evolve(seed: int, pages: list[Page]) -> tuple[list[Page], list[Page]]:
-    """Epoch 2: edits, additions, removals and one image replaced at the same URL."""
-    rng = random.Random(seed * 7919 + 2)
-    writer = _Writer(rng)
-    when = EPOCH_TIME[2]
-    articles = [p for p in pages if p.kind in ("article", "document")]
-    chosen = rng.sample(articles, k=len(articles))
-    picks: dict[str, list[Page]] = {}
-    pictured = [p for p in chosen if p.images and not p.images[0].broken and not p.images[0].large]
-    size = max(2, len(articles) // 40)
-    picks["body"] = [p for p in chosen if p.body][:size] + [p for p in pages if p.id == "s01"]
-    rest = [p for p in chosen if p not in picks["body"]]
-    picks["title"] = rest[:2]
-    picks["caption"] = [p for p in pictured if p not in picks["body"] + picks["title"]][:2]
-    picks["image"] = [p for p in pictured if p not in picks["body"] + picks["title"] + picks["caption"]][:1]
-    taken = {p.id for group in picks.values() for p in group}
-    gone = [p for p in rest if p.id not in taken and not p.also_in][:max(3, size)]
-    changed: dict[str, Page] = {}
-    for field_name, group in picks.items():
-        for page in group:
-            page = changed.get(page.id, page)
-            if field_name == "body":
-                idx = rng.randrange(len(page.body))
-                body = list(page.body)
-                body[idx] = f"{body[idx]} {writer.fill(rng.choice(V.SENTENCES), _topic_key(page.category), when)}"
-                page = replace(page, body=tuple(body))
-            elif field_name == "title":
-                page = replace(page, title=f"{page.title} (cập nhật)")
-            elif field_name == "caption":
-                img = replace(page.images[0], caption=f"{page.images[0].caption} năm {when.year}")
-                page = replace(page, images=(img,) + page.images[1:])
-            else:
-                img = replace(page.images[0], version=2)
-                page = replace(page, images=(img,) + page.images[1:])
-            # New image bytes at the same URL leave the page's HTML, and so its validators, as they were.
-            modified = page.modified if field_name == "image" else when
-            changed[page.id] = replace(page, modified=modified, changes=page.changes + (field_name,))
-    removed = [replace(p, removed=how, modified=when) for p, how in zip(gone, ["404", "410"] + ["unlisted"] + ["404"] * len(gone))]
-    gone_ids = {p.id for p in gone}
-    kept = [changed.get(p.id, p) for p in pages if p.id not in gone_ids]
-    # Links to vanished articles would keep them discoverable: the portal drops them with the article.
-    kept = [replace(p, links=tuple(l for l in p.links if l[2] not in gone_ids)) for p in kept]
-    new = _new_pages(rng, writer, len(articles), max(3, size))
-    return _with_slugs(kept + new), removed
-
-
-def _new_pages(rng: random.Random, writer: _Writer, start: int, count: int) -> list[Page]:
-    pages = []
-    for n in range(count):
-        when = datetime(2025, 6, 24, 9, 0, tzinfo=VN_TZ) + timedelta(days=n % 6, hours=n)
-        category = ARTICLE_CATEGORIES[n % 3][0]
-        key = _topic_key(category)
-        body = tuple(writer.paragraph(key, when) for _ in range(4))
-        images, after = _images(rng, writer, start + n, category, when, 1, len(body))
-        pages.append(Page(f"a{start + n + 1:05d}", "article", category, "", writer.fill(V.TITLE_PATTERNS[1], key, when) + f" (đợt {n + 1})",
-                          when, writer.fill(V.LEADS[0], key, when), body, images, after, author=V.AUTHORS[0],
-                          hosts=(MAIN_HOST, ALIAS_HOST), changes=("new",)))
-    return pages
-
-
-def build_site(seed: int = 1, articles: int = 300, epoch: int = 1) -> Site:
-    """The whole portal at one epoch. Same arguments, same site."""
-    if epoch not in EPOCHS:
-        raise ValueError(f"epoch must be one of {EPOCHS}, not {epoch}")
-    if articles < 20:
-        raise ValueError("the replica needs at least 20 articles to plant every quirk")
-    pages, offsite = _base_pages(seed, articles)
-    removed: list[Page] = []
-    if epoch >= 2:
-        pages, removed = _evolve(seed, pages)
-        if epoch == 3:  # the same site as epoch 2, crawled again: nothing changed since
-            pages = [replace(p, changes=()) for p in pages]
-            removed = [replace(p, changes=()) for p in removed]
-    return Site(seed, articles, epoch, pages, removed, offsite)

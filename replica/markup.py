@@ -177,7 +177,7 @@ class Renderer:
             parts.append(self.para(f"{indent}{inner}" if n % 2 else inner, style="text-align:justify"))
             if n % 3 == 1:
                 parts.append(self.para("&nbsp;"))
-            for img, after in zip(page.images, page.image_after):
+            for img, after in zip(page.images, page.image_after, strict=True):
                 if after == n:
                     parts.append(self.figure(img, host, path, text, fault))
         if fault == "xss":

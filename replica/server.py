@@ -27,7 +27,8 @@ import h11
 import trustme
 
 from replica.catalog import Catalog, Resource
-from replica.content import EPOCHS, MAIN_HOST, PORTAL_HOSTS, PROVINCE_HOST, build_site
+from replica.content import MAIN_HOST, PORTAL_HOSTS, PROVINCE_HOST
+from replica.epochs import EPOCHS, build_site
 from replica.faults import FaultState, parse_faults
 from replica.markup import fill_noise, make_variant
 from replica.truth import ground_truth

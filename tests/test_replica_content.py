@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from replica.content import ALIAS_HOST, MAIN_HOST, PROVINCE_HOST, build_site, slugify
+from replica.content import ALIAS_HOST, MAIN_HOST, PROVINCE_HOST, slugify
+from replica.epochs import build_site
 from replica.truth import ground_truth
 
 SEED, SIZE = 7, 80

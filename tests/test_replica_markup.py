@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from conftest import squash, visible_text
 
-from replica.content import build_site
+from replica.epochs import build_site
 from replica.markup import Renderer, make_variant
 
 VARIANTS = (0, 1, 2, 5)
