@@ -38,6 +38,7 @@ HOSTS = (*PORTAL_HOSTS, PROVINCE_HOST)
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 COMPRESSIBLE = ("text/", "application/javascript", "application/json")
 CHUNK = 8192
+IDLE_SECONDS = 60
 
 
 @dataclass
@@ -150,7 +151,8 @@ class Handler:
         while True:
             event = self.conn.next_event()
             if event is h11.NEED_DATA:
-                data = await self.reader.read(65536)
+                # An idle keep-alive connection is closed, as real servers do, so none lingers forever.
+                data = await asyncio.wait_for(self.reader.read(65536), IDLE_SECONDS)
                 self.conn.receive_data(data)
                 continue
             if event is h11.PAUSED:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import http.client
 import io
 import re
 import time
@@ -226,3 +227,27 @@ def test_control_endpoints_are_loopback_only(replica):
     assert replica.proxy(f"https://{MAIN}/_replica/truth").status == 404
     assert replica.direct("/_replica/").status == 200
     assert replica.direct("/_replica/ca.pem").body.startswith(b"-----BEGIN CERTIFICATE-----")
+
+
+def test_head_answers_headers_only(replica, truth):
+    url = truth["pages"][0]["canonical_url"]
+    head = replica.proxy(url, method="HEAD")
+    get = replica.proxy(url)
+    assert head.status == 200 and head.body == b""
+    assert head.header("ETag") == get.header("ETag")
+    assert abs(int(head.header("Content-Length")) - len(get.body)) < 64  # the noise may differ by a few digits
+
+
+def test_keep_alive_serves_many_requests_on_one_connection(replica, truth):
+    conn = http.client.HTTPConnection("127.0.0.1", replica.server.port, timeout=30)
+    try:
+        for page in truth["pages"][:5]:
+            conn.request("GET", page["canonical_url"].replace("https://", "http://"), headers={"Accept-Encoding": "gzip"})
+            response = conn.getresponse()
+            assert response.status == 200 and gzip.decompress(response.read())
+        conn.request("GET", "http://thoxuan.thanhhoa.gov.vn/web/trang-chu/van-ban")  # chunked, then on again
+        assert conn.getresponse().read().endswith(b"</html>")
+        conn.request("GET", "http://thoxuan.vn/robots.txt")
+        assert conn.getresponse().read().startswith(b"User-agent")
+    finally:
+        conn.close()
