@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from replica.content import HOME, MAIN_HOST
 from replica.epochs import build_site
 from replica.faults import FAULTS, parse_faults
 from replica.server import ReplicaServer, Settings
@@ -63,6 +64,8 @@ def serve(host: str, port: int, seed: int, articles: int, epoch: int, variant: i
                    f"variant {variant}, faults: {', '.join(sorted(faults)) or 'none'}")
         click.echo(f"  browse it:      {url}/web/trang-chu")
         click.echo(f"  crawl through:  export http_proxy={url} https_proxy={url}")
+        click.echo(f"  follow links:   chromium --proxy-server={url} --ignore-certificate-errors "
+                   f"https://{MAIN_HOST}{HOME}")
         click.echo(f"  CA certificate: {ca_file or url + '/_replica/ca.pem'}")
         click.echo(f"  ground truth:   {url}/_replica/truth")
         click.echo(f"  change epoch:   portal-archive replica control --url {url} --epoch 2")
