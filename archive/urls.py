@@ -67,6 +67,12 @@ def category_of(url: str) -> str:
     return path
 
 
+def folder_of(url: str) -> str:
+    """The category an article-like page belongs to: the folder it sits in (static pages have no extension)."""
+    path = portal_path(url) or ""
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
 def canonical_url(url: str) -> str:
     """The https URL on the main host with the main host's category names, path decoded."""
     path = portal_path(url)

@@ -1,13 +1,66 @@
-"""Scrapy settings of the portal crawler.
+"""Scrapy settings of the portal crawler: polite defaults for the live portal.
 
 Configuration flows one way: schedule.yaml / CLI options → these settings (`-s KEY=VALUE`) → components'
-`from_crawler`. The spider, middlewares, pipelines and the polite defaults for the live portal (User-Agent with a
-contact, AutoThrottle, retries) arrive with the crawl issue.
+`from_crawler`. This module is the one place that reads environment variables. Every setting of our own is
+documented in docs/settings.md.
 """
+
+import os
 
 BOT_NAME = "portal-archive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
+# --- ours -------------------------------------------------------------------------------------------
+# Where everything lives: archive.db, media/, warcs/ and the crawl state.
+ARCHIVE_DIR = os.environ.get("PORTAL_ARCHIVE_DIR", "archive-data")
+# Who to contact about the crawl; goes into the User-Agent. Set it before crawling the live portal.
+ARCHIVE_CONTACT = os.environ.get("PORTAL_ARCHIVE_CONTACT", "")
+# How often the progress line is logged (seconds).
+PROGRESS_INTERVAL = 10.0
+# Backoff of retried requests: BASE * 2**attempt seconds, at most MAX; a Retry-After is honoured up to MAX.
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 120.0
+
+# --- Scrapy's, set for a small government server ------------------------------------------------
+USER_AGENT = None  # built from the version and ARCHIVE_CONTACT by crawler.profiles
+PORTAL_PROFILE = "polite"  # or "fast" (crawler/profiles.py)
 ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Images and attachments can be large; pages never are. Cut, never silently: see docs/settings.md.
+DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
+COOKIES_ENABLED = False  # the portal's session cookies serve nothing we archive
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# The resume cache (crawler/cache.py), switched on with JOBDIR by `portal-archive crawl`.
+HTTPCACHE_STORAGE = "crawler.cache.ResumeCacheStorage"
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.DummyPolicy"
+HTTPCACHE_EXPIRATION_SECS = 0
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.fetchlog.FetchLogMiddleware": 580,
+}
+ITEM_PIPELINES = {
+    "pipelines.store.ArchivePipeline": 300,
+}
+EXTENSIONS = {
+    "scrapy.extensions.logstats.LogStats": None,
+    "crawler.extensions.progress.Progress": 500,
+}

@@ -297,7 +297,8 @@ def _quirks(rng: random.Random, pages: list[Page]) -> list[Page]:
     recent = [i for i, p in enumerate(pages) if p.kind == "article" and p.template == "new" and i not in news[:2]]
     for i in recent[:3]:
         if not pages[i].images or pages[i].images[0].host != MAIN_HOST:
-            img = Image(MAIN_HOST, f"/documents/{20182 + i}/0/anh {pages[i].id}.jpg", pages[i].lead[:60], "root")
+            caption = " ".join(pages[i].lead.rstrip(".").split()[:8])
+            img = Image(MAIN_HOST, f"/documents/{20182 + i}/0/anh {pages[i].id}.jpg", caption, "root")
             pages[i] = replace(pages[i], images=(img,) + pages[i].images[1:], image_after=(0,) + pages[i].image_after[1:])
     if not any(img.host == PROVINCE_HOST for p in pages for img in p.images):
         page = pages[recent[2]]

@@ -205,7 +205,7 @@ class Renderer:
             html = self.new_chrome(page.title, host, page.published.year, label + headline + meta + zoom + body + others_html, charset)
         if fault == "malformed-html":
             # Unclosed and stray tags, an unquoted attribute and a cut-off end, as broken CMS output looks.
-            html = (html.replace("</p>", "", 3).replace("</div>", "</div></span></td>", 2)
+            html = (html.replace(f"</{self.v.para_tag}>", "", 3).replace("</div>", "</div></span></td>", 2)
                     .replace(' style="text-align:justify"', " style=text-align:justify <b", 1)
                     .replace("</body></html>", "<div><p>"))
         return html
@@ -248,7 +248,7 @@ class Renderer:
         for href, p in items:
             thumb = ""
             if p.images and not p.images[0].broken:
-                thumb = f'<a href="{escape(href)}"><img src="{escape(image_src(p.images[0], host, href))}" alt=""></a>'
+                thumb = f'<a href="{escape(href)}"><img src="{escape(image_src(p.images[0], host, path))}" alt=""></a>'
             rows.append(f'<div {self.c("item")}>{thumb}<a {self.c("item-title")} href="{escape(href)}">{escape(p.title)}</a>'
                         f'<span {self.c("item-date")}>({p.published:%d/%m/%Y})</span>'
                         f"{self.para(escape(p.lead))}</div>")

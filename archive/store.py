@@ -1,0 +1,337 @@
+"""The archive on disk: one SQLite database of runs, fetches, articles and their versions, and a folder of media."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import mimetypes
+import os
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Self
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+from PIL import Image
+from sqlite_utils import Database
+
+from archive import records, schema, urls
+from archive.text import fold, nfc, safe_filename
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+RUN_STATUSES = ("completed", "failed", "interrupted")
+RUN_COUNTS = ("pages", "articles_new", "articles_changed", "errors", "bytes")
+# sqlite-utils update() conversions that widen a first_seen..last_seen span to include the new time.
+WIDEN = {"first_seen": "min(first_seen, ?)", "last_seen": "max(last_seen, ?)"}
+# mimetypes knows these, but its answers vary between platforms (.jpe, .jfif); a stored path must not.
+EXTENSIONS = {
+    "image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp", "image/bmp": ".bmp",
+    "image/svg+xml": ".svg", "image/tiff": ".tif", "image/x-icon": ".ico", "image/vnd.microsoft.icon": ".ico",
+    "application/pdf": ".pdf", "application/msword": ".doc", "application/vnd.ms-excel": ".xls",
+    "application/zip": ".zip", "text/plain": ".txt",
+}
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 in Vietnam time with its offset (+07:00); a naive datetime is taken to be Vietnam time already."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=VIETNAM)
+    return moment.astimezone(VIETNAM).isoformat(timespec="seconds")
+
+
+def now() -> str:
+    return iso(datetime.now(VIETNAM))
+
+
+def media_key(url: str) -> str:
+    """An image or attachment URL with the portal's hosts and schemes made one, so they do not count as edits."""
+    url = normalise(url)
+    parts = urlsplit(url)
+    if (parts.hostname or "") in urls.PORTAL_HOSTS:
+        return urlunsplit(("https", urls.MAIN_HOST, parts.path, parts.query, ""))
+    return url
+
+
+def normalise(url: str) -> str:
+    try:
+        return urls.normalise(url)
+    except ValueError:  # a URL too broken to canonicalise is still worth its row
+        return url
+
+
+def extension(mime: str) -> str:
+    ext = EXTENSIONS.get(mime) or mimetypes.guess_extension(mime) or ""
+    return ext if ext[1:].isalnum() and ext.isascii() else ".bin"
+
+
+@dataclass(frozen=True)
+class Content:
+    """The fields of a page that make a version: anything else changing (noise, markup, URL) is not an edit."""
+
+    title: str
+    published: str | None
+    published_precision: str
+    lead: str
+    paragraphs: tuple[str, ...]
+    author: str
+    images: tuple[records.ImageRef, ...]
+    attachments: tuple[records.AttachmentRef, ...]
+
+    @classmethod
+    def of(cls, page: records.Page) -> Content:
+        return cls(
+            title=nfc(page.title), published=iso(page.published) if page.published else None,
+            published_precision=page.published_precision, lead=nfc(page.lead),
+            paragraphs=tuple(nfc(p) for p in page.body), author=nfc(page.author),
+            images=tuple(records.ImageRef(normalise(i.url), nfc(i.caption), nfc(i.alt), nfc(i.src))
+                         for i in page.images),
+            attachments=tuple(records.AttachmentRef(normalise(a.url), nfc(a.filename), nfc(a.link_text))
+                              for a in page.attachments),
+        )
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def captions(self) -> str:
+        return "\n".join(i.caption for i in self.images if i.caption)
+
+    @property
+    def digest(self) -> str:
+        canonical = [self.title, self.published, self.lead, list(self.paragraphs), self.author,
+                     [[media_key(i.url), i.caption] for i in self.images],
+                     [[media_key(a.url), a.filename, a.link_text] for a in self.attachments]]
+        return hashlib.sha256(json.dumps(canonical, ensure_ascii=False).encode()).hexdigest()
+
+    def current_fields(self) -> dict[str, Any]:
+        """The columns of `articles` that follow the latest version, search columns included."""
+        return {
+            "title": self.title, "published": self.published, "published_precision": self.published_precision,
+            "author": self.author, "lead": self.lead, "body": self.body, "captions": self.captions,
+            "folded": fold(f"{self.title}\n{self.lead}\n{self.body}\n{self.captions}"),
+        }
+
+
+class Archive:
+    """An archive directory: archive.db and media/. Open it from as many processes as needed; one writes at a time."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+        self.media_dir = self.directory / "media"
+        self.media_dir.mkdir(parents=True, exist_ok=True)
+        self.db: Database = schema.connect(self.directory / "archive.db")
+        # What the last save_page did: "new", "changed", "unchanged", or None for a page that is not an article.
+        self.last_change: str | None = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # Runs and fetches
+
+    def start_run(self, job: str = "", settings: dict | None = None) -> int:
+        with schema.transaction(self.db):
+            return self._insert("crawl_runs", {
+                "job": nfc(job), "status": "running", "started_at": now(),
+                "settings": json.dumps(settings or {}, ensure_ascii=False, default=str, sort_keys=True),
+            })
+
+    def interrupt_stale_runs(self, job: str) -> int:
+        """Runs of `job` still marked running were killed: mark them interrupted. Returns how many."""
+        with schema.transaction(self.db):
+            cursor = self.db.execute("update crawl_runs set status = 'interrupted' where job = ? and status = 'running'",
+                                     [job])
+        return cursor.rowcount
+
+    def finish_run(self, run_id: int, status: str, stats: dict) -> None:
+        if status not in RUN_STATUSES:
+            raise ValueError(f"run status must be one of {', '.join(RUN_STATUSES)}, not {status!r}")
+        counts = {key: int(stats[key]) for key in RUN_COUNTS if stats.get(key) is not None}
+        with schema.transaction(self.db):
+            self.db.table("crawl_runs").update(run_id, {
+                "status": status, "finished_at": now(), **counts,
+                "stats": json.dumps(stats, ensure_ascii=False, default=str, sort_keys=True),
+            })
+
+    def record_fetch(self, run_id: int, url: str, status: int | None, mime: str = "", size: int = 0,
+                     digest: str = "", error: str = "", fetched_at: datetime | None = None) -> None:
+        with schema.transaction(self.db):
+            self.db.table("fetches").insert({
+                "run_id": run_id, "url": normalise(url), "status": status, "mime": mime, "size": size,
+                "digest": digest, "error": nfc(error), "fetched_at": iso(fetched_at) if fetched_at else now(),
+            })
+
+    # Articles
+
+    def save_page(self, run_id: int, page: records.Page, fetched_at: datetime,
+                  category_label: str = "") -> int | None:
+        """Record an article-like page: its identity, every URL it is seen at, and a version when its content changed.
+
+        A page whose identity key is new but whose title, date and lead match an archived article is that
+        article listed under one more category (the portal files one article at several paths).
+        """
+        self.last_change = None
+        if page.kind not in records.ARTICLE_KINDS:
+            return None
+        seen = iso(fetched_at)
+        url = normalise(page.url)
+        key = urls.identity_key(page.url) or url
+        category = urls.folder_of(page.url)
+        label = nfc(category_label)
+        content = Content.of(page)
+        with schema.transaction(self.db):
+            self._categorise(category, label)
+            article_id = self._find(key, content)
+            if article_id is None:
+                article_id = self._create(page, key, category, label, seen)
+                self.last_change = "new"
+            self._alias(article_id, url, key, seen)
+            self.db.table("article_categories").insert({"article_id": article_id, "category_path": category},
+                                                       ignore=True)
+            self._version(run_id, article_id, url, page, content, seen)
+            if label:
+                self.db.execute("update articles set category_label = ? where id = ? and category_path = ?"
+                                " and category_label is not ?", [label, article_id, category, label])
+        return article_id
+
+    def _find(self, key: str, content: Content) -> int | None:
+        row = self.db.execute("select article_id from url_aliases where identity_key = ? limit 1", [key]).fetchone()
+        if row:
+            return row[0]
+        # Without a title and a lead there is too little to tell two pages apart: better two articles than one wrong.
+        if not (content.title and content.lead):
+            return None
+        row = self.db.execute(
+            "select id from articles where title = ? and lead = ? and published is ? order by id limit 1",
+            [content.title, content.lead, content.published],
+        ).fetchone()
+        return row[0] if row else None
+
+    def _create(self, page: records.Page, key: str, category: str, label: str, seen: str) -> int:
+        return self._insert("articles", {
+            "identity_key": key, "canonical_url": urls.canonical_url(page.url), "kind": page.kind,
+            "category_path": category, "category_label": label, "method": page.method,
+            "first_seen": seen, "last_seen": seen,
+        })
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert a row into a table whose key is an integer id, and return that id."""
+        pk = self.db.table(table).insert(row).last_pk
+        assert isinstance(pk, int), pk
+        return pk
+
+    def _categorise(self, path: str, label: str) -> None:
+        self.db.table("categories").insert({"path": path, "label": label}, ignore=True)
+        if label:
+            self.db.execute("update categories set label = ? where path = ? and label != ?", [label, path, label])
+
+    def _alias(self, article_id: int, url: str, key: str, seen: str) -> None:
+        row = {"url": url, "identity_key": key, "article_id": article_id, "first_seen": seen, "last_seen": seen}
+        self.db.table("url_aliases").insert(row, ignore=True)
+        self._seen("url_aliases", url, seen)
+
+    def _seen(self, table: str, pk: Any, seen: str) -> None:
+        """Widen a row's first_seen..last_seen span to include `seen` (crawls may be replayed out of order)."""
+        self.db.table(table).update(pk, {"first_seen": seen, "last_seen": seen}, conversions=WIDEN)
+
+    def _version(self, run_id: int, article_id: int, url: str, page: records.Page, content: Content,
+                 seen: str) -> None:
+        digest = content.digest
+        latest = self.db.execute(
+            "select id, content_hash from article_versions where article_id = ? order by id desc limit 1",
+            [article_id],
+        ).fetchone()
+        if latest and latest[1] == digest:
+            self._seen("article_versions", latest[0], seen)
+            self._seen("articles", article_id, seen)
+            self.last_change = self.last_change or "unchanged"
+            return
+        version_id = self._insert("article_versions", {
+            "article_id": article_id, "content_hash": digest, "url": url, "title": content.title,
+            "published": content.published, "published_precision": content.published_precision,
+            "lead": content.lead, "body": content.body, "body_html": nfc(page.body_html), "author": content.author,
+            "method": page.method, "first_seen": seen, "last_seen": seen, "run_id": run_id,
+        })
+        self.db.table("article_images").insert_all(
+            {"version_id": version_id, "position": n, "url": i.url, "caption": i.caption, "alt": i.alt, "src": i.src}
+            for n, i in enumerate(content.images)
+        )
+        self.db.table("attachments").insert_all(
+            {"version_id": version_id, "position": n, "url": a.url, "filename": a.filename, "link_text": a.link_text}
+            for n, a in enumerate(content.attachments)
+        )
+        self.db.table("articles").update(
+            article_id,
+            {**content.current_fields(), "kind": page.kind, "method": page.method,
+             "current_version_id": version_id, "first_seen": seen, "last_seen": seen},
+            conversions=WIDEN,
+        )
+        self.last_change = self.last_change or "changed"
+
+    # Media
+
+    def save_media(self, run_id: int, url: str, data: bytes, mime: str, filename: str = "",
+                   fetched_at: datetime | None = None) -> str:
+        """Store bytes once, by content, and note which URL served them; returns "sha256:<hex>".
+
+        `filename` (from Content-Disposition) is kept as text only: files are named by their digest.
+        """
+        hexdigest = hashlib.sha256(data).hexdigest()
+        digest = f"sha256:{hexdigest}"
+        mime = mime.split(";", 1)[0].strip().lower()
+        seen = iso(fetched_at) if fetched_at else now()
+        name = safe_filename(filename) or safe_filename(urls.file_name(url))
+        table = "images" if mime.startswith("image/") else "files"
+        path = self._media_path(digest) or Path("media", hexdigest[:2], hexdigest + extension(mime)).as_posix()
+        self._write_once(self.directory / path, data)  # also puts back a file lost from media/
+        with schema.transaction(self.db):
+            if not self.db.table(table).count_where("digest = ?", [digest]):
+                row: dict[str, Any] = {"digest": digest, "size": len(data), "mime": mime, "path": path}
+                if table == "images":
+                    row.update(dimensions(data))
+                else:
+                    row["filename"] = name
+                self.db.table(table).insert(row, ignore=True)
+            url = normalise(url)
+            self.db.table("media_urls").insert({"url": url, "digest": digest, "filename": name, "first_seen": seen,
+                                                "last_seen": seen, "run_id": run_id}, ignore=True)
+            self._seen("media_urls", (url, digest), seen)
+        return digest
+
+    def _media_path(self, digest: str) -> str | None:
+        """Where these bytes were first stored, whatever the table and extension (one content, one file)."""
+        row = self.db.execute("select path from images where digest = ? union all "
+                              "select path from files where digest = ? limit 1", [digest, digest]).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _write_once(path: Path, data: bytes) -> None:
+        if path.is_file() and path.stat().st_size == len(data):
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside then renamed: a reader or a second writer never sees half a file.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+
+
+def dimensions(data: bytes) -> dict[str, Any]:
+    """width and height as Pillow reads them, or the reason it could not (the bytes are stored regardless)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds of errors on hostile or truncated images
+        # Pillow names the stream in its message (`<_io.BytesIO object at 0x...>`): meaningless once stored.
+        message = re.sub(r"<_io\.BytesIO object at 0x[0-9a-f]+>", "the data", str(exc))
+        return {"width": None, "height": None, "error": f"{type(exc).__name__}: {message}"}
+    return {"width": width, "height": height, "error": None}

@@ -1,0 +1,26 @@
+"""What the spider hands to the pipelines: plain dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from archive.records import Page
+
+
+@dataclass
+class PageItem:
+    page: Page
+    status: int
+    fetched_at: datetime
+    category_label: str = ""
+
+
+@dataclass
+class MediaItem:
+    url: str
+    data: bytes
+    mime: str
+    status: int
+    fetched_at: datetime
+    filename: str = ""  # from Content-Disposition, unsanitised: the store never uses it as a path

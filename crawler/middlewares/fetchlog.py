@@ -1,0 +1,46 @@
+"""Records every fetch attempt, retried or not, failed or not, in the archive's `fetches` table."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+
+from crawler.session import Session, session_for
+
+log = logging.getLogger(__name__)
+
+
+class FetchLogMiddleware:
+    def __init__(self, session: Session, crawler: Crawler):
+        self.session = session
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FetchLogMiddleware:
+        return cls(session_for(crawler), crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if "cached" in response.flags:  # answered by the resume cache: fetched by an earlier, killed run
+            self.stats.inc_value("portal/from_resume_cache")
+            return response
+        mime = (response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip()
+        self.session.archive.record_fetch(
+            self.session.run_id, response.url, response.status, mime, len(response.body),
+            "sha256:" + hashlib.sha256(response.body).hexdigest())
+        if response.status >= 400:
+            self.stats.inc_value(f"portal/fetch_status/{response.status}")
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if isinstance(exception, IgnoreRequest):  # robots.txt or offsite: nothing was fetched
+            return None
+        error = f"{type(exception).__name__}: {exception}"[:500]
+        log.warning("fetch failed: %s: %s", request.url, error)
+        self.session.archive.record_fetch(self.session.run_id, request.url, None, error=error)
+        self.stats.inc_value("portal/fetch_errors")
+        return None

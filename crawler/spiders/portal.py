@@ -1,0 +1,120 @@
+"""The portal spider: discovers every page through menus, listings (with `?page=N`) and in-page links.
+
+Scope: pages of the two portal hosts; images, styles, scripts and attachments wherever they are hosted;
+never pages of other sites. Parsing and extraction are `archive.extract`; this module only decides what to
+fetch next.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from email.message import Message
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from archive.extract import extract
+from archive.records import ARTICLE_KINDS
+from archive.urls import (START_URLS, category_of, folder_of, is_article_url, is_portal, page_number,
+                          portal_path)
+from crawler import profiles
+from crawler.items import MediaItem, PageItem
+
+FILE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".odt", ".ods")
+REQUISITES = "//img/@src | //link[@rel='stylesheet']/@href | //script/@src"
+
+
+def is_file_url(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    return path.endswith(FILE_SUFFIXES) or "/document_library/get_file" in path
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+    # Covers both portal hosts and the province portal, whose images pages hot-link. Which pages are followed is
+    # decided below (portal hosts only); this only stops redirects and robots.txt requests from leaving.
+    allowed_domains = ["thanhhoa.gov.vn", "thoxuan.vn"]
+
+    def __init__(self, start_urls: str | list[str] | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(start_urls, str):
+            start_urls = [u for u in start_urls.split(",") if u]
+        self.start_urls = list(start_urls or START_URLS)
+
+    @classmethod
+    def update_settings(cls, settings) -> None:
+        super().update_settings(settings)
+        profiles.apply(settings)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Category path → label, read off the menus (kept in the crawl state, so a resumed crawl has them)."""
+        if getattr(self, "state", None) is None:
+            self.state = {}  # Scrapy's SpiderState replaces it with the saved state when JOBDIR is set
+        return self.state.setdefault("labels", {})
+
+    async def start(self):
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse_page)
+
+    def parse_page(self, response: Response):
+        if not isinstance(response, TextResponse) or b"html" not in (response.headers.get(b"Content-Type") or b"html"):
+            yield from self.parse_media(response)
+            return
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        page = extract(response.url, response.body, content_type)
+        self.learn_labels(response)
+        category = category_of(response.url)
+        home_of_page = folder_of(response.url) if page.kind in ARTICLE_KINDS else category
+        yield PageItem(page, response.status, datetime.now(timezone.utc), self.labels.get(home_of_page, ""))
+        for url in response.xpath(REQUISITES).getall():
+            url = response.urljoin(url.strip())
+            if url.startswith(("http://", "https://")):
+                yield scrapy.Request(url, callback=self.parse_media, meta={"allow_offsite": True})
+        items = []
+        for url in page.links:
+            if is_file_url(url):
+                yield scrapy.Request(url, callback=self.parse_media, meta={"allow_offsite": True})
+            elif is_portal(url):
+                if is_article_url(url) and category_of(url).startswith(category) and category:
+                    items.append(url)
+                yield scrapy.Request(url, callback=self.parse_page)
+        yield from self.next_listing_page(response, category, items)
+
+    def next_listing_page(self, response: Response, category: str, items: list[str]):
+        """Listings go on at ?page=N+1 until a page lists nothing new (the portal answers 200 with an empty list)."""
+        if not category or is_article_url(response.url) or not items:
+            return
+        signature = sorted(set(items))
+        if response.meta.get("listing_items") == signature:
+            return  # a page that ignores ?page= repeats itself: not a listing
+        n = page_number(response.url)
+        base = response.url.split("?", 1)[0]
+        yield scrapy.Request(f"{base}?page={n + 1}", callback=self.parse_page, meta={"listing_items": signature})
+
+    def learn_labels(self, response: Response) -> None:
+        """Menus and section pages name the categories: the text of every link to a category page."""
+        if is_article_url(response.url) or urlsplit(response.url).query or not is_portal(response.url):
+            return
+        for link in response.xpath("//a[@href]"):
+            url = response.urljoin(link.attrib["href"])
+            path = portal_path(url)
+            text = " ".join(" ".join(link.xpath(".//text()").getall()).split())
+            if path and not is_article_url(url) and text and path not in self.labels:
+                self.labels[path] = text
+
+    def parse_media(self, response: Response):
+        headers = response.headers
+        yield MediaItem(response.url, response.body,
+                        (headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip(),
+                        response.status, datetime.now(timezone.utc), disposition_filename(headers))
+
+
+def disposition_filename(headers) -> str:
+    value = headers.get(b"Content-Disposition")
+    if not value:
+        return ""
+    message = Message()
+    message["Content-Disposition"] = value.decode("latin-1")
+    return message.get_filename() or ""

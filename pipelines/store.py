@@ -1,0 +1,66 @@
+"""Stores what the spider extracted into the archive: pages as articles and versions, media by content digest."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.crawler import Crawler
+
+from archive.records import ARTICLE_KINDS
+from archive.urls import folder_of
+from crawler.items import MediaItem, PageItem
+from crawler.session import Session, session_for
+
+log = logging.getLogger(__name__)
+RUN_STATUS = {"finished": "completed", "shutdown": "interrupted"}
+
+
+class ArchivePipeline:
+    def __init__(self, session: Session, crawler: Crawler):
+        self.session = session
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        return cls(session_for(crawler), crawler)
+
+    def open_spider(self) -> None:
+        settings = self.crawler.settings
+        self.session.archive.interrupt_stale_runs(settings.get("PORTAL_JOB", "crawl"))
+        self.session.run_id = self.session.archive.start_run(
+            job=settings.get("PORTAL_JOB", "crawl"),
+            settings={k: settings.get(k) for k in ("PORTAL_PROFILE", "USER_AGENT", "ARCHIVE_DIR", "JOBDIR")})
+
+    def close_spider(self) -> None:
+        reason = self.stats.get_value("finish_reason", "finished")
+        stats = {k: v for k, v in self.stats.get_stats().items() if isinstance(v, (int, float, str))}
+        stats.update(pages=stats.get("response_received_count", 0), bytes=stats.get("downloader/response_bytes", 0),
+                     articles_new=stats.get("portal/articles_new", 0),
+                     articles_changed=stats.get("portal/articles_changed", 0),
+                     errors=stats.get("portal/fetch_errors", 0) + stats.get("portal/store_errors", 0))
+        status = RUN_STATUS.get(reason, "failed") if stats["pages"] else "failed"  # nothing fetched: failed
+        self.session.archive.finish_run(self.session.run_id, status, stats)
+        self.session.archive.close()
+
+    def process_item(self, item):
+        archive, run_id = self.session.archive, self.session.run_id
+        try:
+            if isinstance(item, PageItem):
+                if item.page.kind in ARTICLE_KINDS:
+                    archive.save_page(run_id, item.page, item.fetched_at, item.category_label)
+                    self.stats.inc_value("portal/articles")
+                    if archive.last_change in ("new", "changed"):
+                        self.stats.inc_value(f"portal/articles_{archive.last_change}")
+                    self.stats.inc_value(f"portal/section/{folder_of(item.page.url).split('/')[0]}")
+                for problem in item.page.problems:
+                    log.info("%s: %s", item.page.url, problem)
+                    self.stats.inc_value("portal/page_problems")
+            elif isinstance(item, MediaItem) and 200 <= item.status < 300:
+                archive.save_media(run_id, item.url, item.data, item.mime, item.filename, item.fetched_at)
+                self.stats.inc_value("portal/media")
+        except Exception:  # a bad page never stops the crawl: log it with its URL, count it, go on
+            url = item.page.url if isinstance(item, PageItem) else item.url
+            log.exception("could not store %s", url)
+            self.stats.inc_value("portal/store_errors")
+        return item
