@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -87,3 +89,56 @@ def crawl(archive_dir: Path, profile: str, resume: bool, start_urls: tuple[str, 
         click.echo(f"The crawl did not complete ({status}). `portal-archive crawl --resume` goes on where it stopped.",
                    err=True)
         sys.exit(returncode or 1)
+
+
+@main.command()
+@archive_option
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, help="How many results.")
+@click.option("--offset", default=0, show_default=True, help="Skip this many results (paging).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def search(archive_dir: Path, query: str, limit: int, offset: int, as_json: bool) -> None:
+    """Search the archive in Vietnamese, with or without diacritics; ranked, with date, category, URL and snippet.
+
+    Every word must match; "quoted words" match as a phrase.
+    """
+    from archive.search import search as run_search
+    from archive.store import Archive
+
+    if not (archive_dir / "archive.db").exists():
+        raise click.ClickException(f"no archive in {archive_dir} (crawl first, or give --archive)")
+    with Archive(archive_dir) as archive:
+        results = run_search(archive, query, limit=limit, offset=offset)
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=1))
+        return
+    if not results:
+        click.echo(f"Nothing found for {query!r}.")
+    for n, result in enumerate(results, offset + 1):
+        day = ".".join(reversed((result.published or "")[:10].split("-"))).replace(".", "/")
+        click.echo(f"{n}. {result.title} ({day or 'no date'}) · {result.category_path}")
+        click.echo(f"   {result.canonical_url}")
+        click.echo(f"   {result.snippet}")
+
+
+@main.command()
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default="demo-archive",
+              show_default=True, help="Where the demo archive goes (crawled afresh each time).")
+@click.option("--articles", default=300, show_default=True, help="Size of the replica to crawl.")
+def demo(archive_dir: Path, articles: int) -> None:
+    """The main job on the bundled replica: serve it, crawl it through its proxy, show what the archive holds."""
+    from replica.server import ReplicaServer, Settings
+
+    with ReplicaServer(Settings(articles=articles)) as server:
+        click.echo(f"Replica of the portal ({articles} articles) serving as a proxy on {server.url}")
+        env = dict(os.environ, http_proxy=server.url, https_proxy=server.url)
+        command = [sys.executable, "-m", "archive", "crawl", "--archive", str(archive_dir), "--profile", "fast",
+                   "-s", "LOG_LEVEL=WARNING"]
+        returncode = subprocess.run(command, env=env).returncode
+    if returncode:
+        sys.exit(returncode)
+    for query in ("dang bo", "Lễ hội Lê Hoàn", "nong thon moi nang cao"):
+        click.echo(f"\n$ portal-archive search --archive {archive_dir} {query!r} --limit 3")
+        search.main([query, "--archive", str(archive_dir), "--limit", "3"], standalone_mode=False)
+    click.echo(f"\nThe archive is in {archive_dir}/ (archive.db: open it with sqlite3 or datasette; media/: images "
+               f"and files by content digest). Search it: portal-archive search --archive {archive_dir} 'Thọ Xuân'")

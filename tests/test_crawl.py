@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from archive.text import fold
 from archive.urls import PORTAL_HOSTS, normalise
 from replica.faults import FAULTS
 from replica.server import ReplicaServer, Settings
@@ -210,3 +211,21 @@ def count(db_path: Path, table: str) -> int:
 def urlopen_text(url: str) -> str:
     with urllib.request.urlopen(url, timeout=120) as response:
         return response.read().decode()
+
+
+def test_search_command_finds_articles_with_and_without_diacritics(crawled):
+    _, archive, truth = crawled
+    run = lambda *args: subprocess.run([sys.executable, "-m", "archive", "search", "--archive", str(archive), *args],  # noqa: E731
+                                       capture_output=True, text=True, timeout=60)
+    page = next(p for p in truth["pages"] if p["kind"] == "article" and len(p["title"].split()) >= 6)
+    words = " ".join(page["title"].split()[:6])
+    plain = run(fold(words), "--json", "--limit", "50")
+    accented = run(words, "--json", "--limit", "50")
+    assert plain.returncode == 0 and accented.returncode == 0, plain.stderr
+    assert json.loads(plain.stdout) == json.loads(accented.stdout)
+    assert page["title"] in {r["title"] for r in json.loads(plain.stdout)}
+    text = run("dang bo", "--limit", "3")
+    assert text.returncode == 0 and text.stdout.startswith("1. ") and "[" in text.stdout
+    assert run('"unbalanced OR * -', "--json").returncode == 0
+    missing = run("x", "--archive", str(archive / "nowhere"))
+    assert missing.returncode == 1 and "no archive in" in missing.stderr
