@@ -59,6 +59,8 @@ def crawl(archive_dir: Path, profile: str, resume: bool, start_urls: tuple[str, 
     archive_dir.mkdir(parents=True, exist_ok=True)
     settings = {"ARCHIVE_DIR": str(archive_dir), "PORTAL_PROFILE": profile, "PORTAL_JOB": job,
                 "JOBDIR": str(jobdir), "HTTPCACHE_ENABLED": "True", "HTTPCACHE_DIR": str(cache)}
+    if resume:
+        settings["PORTAL_RESUME"] = "True"
     if contact:
         settings["ARCHIVE_CONTACT"] = contact
     for item in overrides:

@@ -45,8 +45,9 @@ LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
 # The resume cache (crawler/cache.py), switched on with JOBDIR by `portal-archive crawl`.
-HTTPCACHE_STORAGE = "crawler.cache.ResumeCacheStorage"
-HTTPCACHE_POLICY = "scrapy.extensions.httpcache.DummyPolicy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.DbmCacheStorage"
+HTTPCACHE_DBM_MODULE = "crawler.cache"
+HTTPCACHE_POLICY = "crawler.cache.HtmlPolicy"
 HTTPCACHE_EXPIRATION_SECS = 0
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 

@@ -16,10 +16,11 @@ from scrapy.http import Response, TextResponse
 
 from archive.extract import extract
 from archive.records import ARTICLE_KINDS
-from archive.urls import (START_URLS, category_of, folder_of, is_article_url, is_portal, page_number,
-                          portal_path)
+from archive.urls import (START_URLS, category_of, folder_of, is_article_url, is_portal, normalise,
+                          page_number, portal_path)
 from crawler import profiles
 from crawler.items import MediaItem, PageItem
+from crawler.session import session_for
 
 FILE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".odt", ".ods")
 REQUISITES = "//img/@src | //link[@rel='stylesheet']/@href | //script/@src"
@@ -55,6 +56,11 @@ class PortalSpider(scrapy.Spider):
         return self.state.setdefault("labels", {})
 
     async def start(self):
+        self.requested: set[str] = set()
+        self.archived_media: set[str] = set()
+        if self.settings.getbool("PORTAL_RESUME"):  # images and files a killed run stored are not fetched again
+            db = session_for(self.crawler).archive.db
+            self.archived_media = {url for (url,) in db.execute("select url from media_urls")}
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse_page)
 
@@ -70,17 +76,29 @@ class PortalSpider(scrapy.Spider):
         yield PageItem(page, response.status, datetime.now(timezone.utc), self.labels.get(home_of_page, ""))
         for url in response.xpath(REQUISITES).getall():
             url = response.urljoin(url.strip())
-            if url.startswith(("http://", "https://")):
+            if url.startswith(("http://", "https://")) and self.first_time(url) and self.media_wanted(url):
                 yield scrapy.Request(url, callback=self.parse_media, meta={"allow_offsite": True})
         items = []
         for url in page.links:
             if is_file_url(url):
-                yield scrapy.Request(url, callback=self.parse_media, meta={"allow_offsite": True})
+                if self.first_time(url) and self.media_wanted(url):
+                    yield scrapy.Request(url, callback=self.parse_media, meta={"allow_offsite": True})
             elif is_portal(url):
-                if is_article_url(url) and category_of(url).startswith(category) and category:
+                if category and is_article_url(url) and category_of(url).startswith(category):
                     items.append(url)
-                yield scrapy.Request(url, callback=self.parse_page)
+                if self.first_time(url):
+                    yield scrapy.Request(url, callback=self.parse_page)
         yield from self.next_listing_page(response, category, items)
+
+    def first_time(self, url: str) -> bool:
+        """Menus repeat on every page: drop the repeats here, before each costs Scrapy a trip to its dupefilter."""
+        if url in self.requested:
+            return False
+        self.requested.add(url)
+        return True
+
+    def media_wanted(self, url: str) -> bool:
+        return not self.archived_media or normalise(url) not in self.archived_media
 
     def next_listing_page(self, response: Response, category: str, items: list[str]):
         """Listings go on at ?page=N+1 until a page lists nothing new (the portal answers 200 with an empty list)."""
