@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import asdict
@@ -73,11 +74,7 @@ def crawl(archive_dir: Path, profile: str, resume: bool, start_urls: tuple[str, 
         command += ["-s", f"{key}={value}"]
     if start_urls:
         command += ["-a", "start_urls=" + ",".join(start_urls)]
-    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings")
-    try:
-        returncode = subprocess.run(command, env=env).returncode
-    except KeyboardInterrupt:
-        returncode = 130
+    returncode = run_crawler(command, dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings"))
     archive = Archive(archive_dir)
     try:
         run = last_run(archive.db, job)
@@ -91,6 +88,27 @@ def crawl(archive_dir: Path, profile: str, resume: bool, start_urls: tuple[str, 
         click.echo(f"The crawl did not complete ({status}). `portal-archive crawl --resume` goes on where it stopped.",
                    err=True)
         sys.exit(returncode or 1)
+
+
+def run_crawler(command: list[str], env: dict[str, str]) -> int:
+    """Run Scrapy in a child process and wait for it.
+
+    The child has a process group of its own, so that a Ctrl-C or SIGTERM reaches it exactly once, forwarded from
+    here: Scrapy stops cleanly on the first (saving its queue) and at once on the second. If this process is
+    killed, the child ends too (crawler/extensions/lifeline.py).
+    """
+    child = subprocess.Popen([*command, "-s", f"PORTAL_PARENT_PID={os.getpid()}"], env=env, start_new_session=True)
+
+    def forward(signum, frame) -> None:
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @main.command()

@@ -98,6 +98,7 @@ def _extract(url: str, body: bytes, content_type: str | None) -> Page:
     fields = _fields(region, urls)
     page.lead, page.body, page.author = fields.lead, fields.body, fields.author
     page.images, page.attachments, page.body_html = fields.images, fields.attachments, fields.html
+    page.body_links = fields.links
     if not (page.lead or page.body or page.images or page.attachments):
         page.problems.append("no article text found")
         return page
@@ -236,6 +237,7 @@ class _Fields:
     author: str = ""
     images: list[ImageRef] = field(default_factory=list)
     attachments: list[AttachmentRef] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
     html: str = ""
 
 
@@ -276,6 +278,10 @@ def _fields(region: list[Block], urls: _Urls) -> _Fields:
                                        img.get("src", "")))
         if not block.text:
             role[id(block)] = "image"
+    for block in sequence:
+        if id(block) not in role:
+            out.links += [url for url in (urls.absolute(h) for h, _ in block.links)
+                          if url.startswith("http") and url not in out.links]
     rest = [b.text for b in sequence if b.text and id(b) not in role]
     out.lead, out.body = (rest[0], rest[1:]) if rest else ("", [])
     html = "".join(f"<p>{b.html}</p>" for b in blocks if b.html and role.get(id(b)) != "author")

@@ -41,6 +41,7 @@ class Page:
     images: list[ImageRef] = field(default_factory=list)
     attachments: list[AttachmentRef] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # absolute URLs of every <a href> in the page, in order
+    body_links: list[str] = field(default_factory=list)  # the article's own outgoing links (body, not files), in order
     method: str = ""  # which extractor produced the article fields: "anchors" or "fallback"
     charset: str = "utf-8"  # the charset the bytes were decoded with
     problems: list[str] = field(default_factory=list)  # what looked wrong (charset mismatch, no date, ...)

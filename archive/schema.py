@@ -154,6 +154,11 @@ def m001_initial(db: Database) -> None:
         pk=("version_id", "position"), foreign_keys=[("version_id", "article_versions", "id")],
     )
     db.table("attachments").create_index(["url"])
+    db.table("article_links").create(
+        {"version_id": int, "position": int, "url": str, "identity_key": str},
+        pk=("version_id", "position"), foreign_keys=[("version_id", "article_versions", "id")],
+    )
+    db.table("article_links").create_index(["identity_key"])
 
     db.table("articles").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize=TOKENIZE)
     db.create_view("articles_latest", ARTICLES_LATEST)

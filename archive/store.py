@@ -270,10 +270,14 @@ class Archive:
             {"version_id": version_id, "position": n, "url": a.url, "filename": a.filename, "link_text": a.link_text}
             for n, a in enumerate(content.attachments)
         )
+        self.db.table("article_links").insert_all(
+            {"version_id": version_id, "position": n, "url": url, "identity_key": urls.identity_key(url)}
+            for n, url in enumerate(page.body_links)
+        )
         self.db.table("articles").update(
             article_id,
             {**content.current_fields(), "kind": page.kind, "method": page.method,
-             "current_version_id": version_id, "first_seen": seen, "last_seen": seen},
+             "current_version_id": version_id, "last_seen": seen},
             conversions=WIDEN,
         )
         self.last_change = self.last_change or "changed"

@@ -16,6 +16,8 @@ NEWSPIDER_MODULE = "crawler.spiders"
 ARCHIVE_DIR = os.environ.get("PORTAL_ARCHIVE_DIR", "archive-data")
 # Who to contact about the crawl; goes into the User-Agent. Set it before crawling the live portal.
 ARCHIVE_CONTACT = os.environ.get("PORTAL_ARCHIVE_CONTACT", "")
+# Set by `portal-archive crawl`: the crawl ends if that process dies (crawler/extensions/lifeline.py).
+PORTAL_PARENT_PID = 0
 # How often the progress line is logged (seconds).
 PROGRESS_INTERVAL = 10.0
 # Backoff of retried requests: BASE * 2**attempt seconds, at most MAX; a Retry-After is honoured up to MAX.
@@ -64,4 +66,5 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scrapy.extensions.logstats.LogStats": None,
     "crawler.extensions.progress.Progress": 500,
+    "crawler.extensions.lifeline.Lifeline": 0,
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive.records import ARTICLE_KINDS
@@ -23,7 +24,10 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        return cls(session_for(crawler), crawler)
+        pipeline = cls(session_for(crawler), crawler)
+        # The run is finished on spider_closed, the first moment the crawl's finish reason is known.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self) -> None:
         settings = self.crawler.settings
@@ -32,13 +36,13 @@ class ArchivePipeline:
             job=settings.get("PORTAL_JOB", "crawl"),
             settings={k: settings.get(k) for k in ("PORTAL_PROFILE", "USER_AGENT", "ARCHIVE_DIR", "JOBDIR")})
 
-    def close_spider(self) -> None:
-        reason = self.stats.get_value("finish_reason", "finished")
+    def spider_closed(self, reason: str) -> None:
         stats = {k: v for k, v in self.stats.get_stats().items() if isinstance(v, (int, float, str))}
         stats.update(pages=stats.get("response_received_count", 0), bytes=stats.get("downloader/response_bytes", 0),
                      articles_new=stats.get("portal/articles_new", 0),
                      articles_changed=stats.get("portal/articles_changed", 0),
                      errors=stats.get("portal/fetch_errors", 0) + stats.get("portal/store_errors", 0))
+        stats["finish_reason"] = reason
         status = RUN_STATUS.get(reason, "failed") if stats["pages"] else "failed"  # nothing fetched: failed
         self.session.archive.finish_run(self.session.run_id, status, stats)
         self.session.archive.close()

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from archive.text import fold
-from archive.urls import PORTAL_HOSTS, normalise
+from archive.urls import PORTAL_HOSTS, identity_key, normalise
 from replica.faults import FAULTS
 from replica.server import ReplicaServer, Settings
 
@@ -76,6 +76,11 @@ def score(archive: Path, truth: dict) -> dict:
             problems.append(f"{page['canonical_url']}: captions {[i['caption'] for i in images]}")
         if [same_resource(i["url"]) for i in images] != [same_resource(i["url"]) for i in page["images"]]:
             problems.append(f"{page['canonical_url']}: image URLs {[i['url'] for i in images]}")
+        links = db.execute("select url, identity_key from article_links where version_id = ?", [version]).fetchall()
+        got = {key or normalise(url) for url, key in links}
+        want = {identity_key(url) or normalise(url) for url in page["links"]}
+        if got != want:
+            problems.append(f"{page['canonical_url']}: links {sorted(got)} != {sorted(want)}")
         files = db.execute("select filename, link_text from attachments where version_id = ? order by position",
                            [version]).fetchall()
         if [f["link_text"] for f in files] != [a["link_text"] for a in page["attachments"]]:
@@ -161,7 +166,8 @@ def test_faults_on_the_crawl_completes_records_them_and_loses_nothing(tmp_path):
         assert len(errors) >= 4, errors  # resets and truncated bodies, each recorded
 
 
-def test_killed_crawl_resumes_where_it_stopped(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
+def test_stopped_crawl_resumes_where_it_stopped(tmp_path, stop):
     with ReplicaServer(Settings(seed=3, articles=120)) as server:
         archive = tmp_path / "archive"
         env = dict(os.environ, http_proxy=server.url, https_proxy=server.url)
@@ -175,8 +181,14 @@ def test_killed_crawl_resumes_where_it_stopped(tmp_path):
             time.sleep(0.5)
             if db_path.exists() and count(db_path, "articles") >= 20:
                 break
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        os.killpg(proc.pid, stop)
+        assert proc.wait(60) != 0
+        deadline = time.monotonic() + 30
+        while crawler_processes(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not crawler_processes(proc.pid)  # the Scrapy child did not crawl on, orphaned
+        if stop == signal.SIGINT:  # a clean stop: Scrapy saved its queue
+            assert (archive / "state" / "crawl" / "jobdir" / "requests.queue" / "active.json").exists()
         partial = count(db_path, "articles")
         assert 20 <= partial < 135
         result = crawl(server, archive, "--resume", *slow)
@@ -206,6 +218,20 @@ def count(db_path: Path, table: str) -> int:
         return 0
     finally:
         db.close()
+
+
+def crawler_processes(parent: int) -> list[int]:
+    """Processes still running the crawl started by `parent` (by the PORTAL_PARENT_PID it was given)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and f"PORTAL_PARENT_PID={parent}".encode() in (entry / "cmdline").read_bytes():
+                status = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if status != "Z":
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
 
 
 def urlopen_text(url: str) -> str:
