@@ -55,6 +55,7 @@ def score(archive: Path, truth: dict) -> dict:
     db.row_factory = sqlite3.Row
     alias = {row["url"]: row["article_id"] for row in db.execute("select url, article_id from url_aliases")}
     articles = {row["id"]: row for row in db.execute("select * from articles")}
+    labels = {row["id"]: row["category_label"] for row in db.execute("select id, category_label from articles_latest")}
     problems, f1s, matched = [], {}, {}
     for page in truth["pages"]:
         ids = {alias.get(normalise(url)) for url in page["urls"]} - {None}
@@ -68,6 +69,8 @@ def score(archive: Path, truth: dict) -> dict:
                 problems.append(f"{page['canonical_url']}: {field} {article[field]!r} != {page[field]!r}")
         if article["category_path"] not in page["categories"]:
             problems.append(f"{page['canonical_url']}: category {article['category_path']} not in {page['categories']}")
+        elif article["category_path"] == page["category_path"] and labels.get(article["id"]) != page["category_label"]:
+            problems.append(f"{page['canonical_url']}: label {labels.get(article['id'])!r} != {page['category_label']!r}")
         f1s[page["canonical_url"]] = tokens_f1(" ".join(page["body"]), article["body"] or "")
         version = article["current_version_id"]
         images = db.execute("select url, caption from article_images where version_id = ? order by position",
