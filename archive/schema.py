@@ -161,8 +161,23 @@ def m001_initial(db: Database) -> None:
     db.table("article_links").create_index(["identity_key"])
 
     db.table("articles").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize=TOKENIZE)
+    _reindex_only_on_text_change(db)
     db.create_view("articles_latest", ARTICLES_LATEST)
     db.create_view("article_image_captions", ARTICLE_IMAGE_CAPTIONS)
+
+
+def _reindex_only_on_text_change(db: Database) -> None:
+    """sqlite-utils' update trigger re-indexes an article on any update; every crawl updates `last_seen` only.
+
+    The same trigger, fired by updates of the indexed columns alone, spares an unchanged recrawl an FTS rewrite
+    of every article it sees.
+    """
+    sql = db.execute("select sql from sqlite_master where type = 'trigger' and name = 'articles_au'").fetchone()[0]
+    columns = ", ".join(f'"{c}"' for c in FTS_COLUMNS)
+    if 'AFTER UPDATE ON "articles"' not in sql:  # another sqlite-utils wording: fail here, not silently slow
+        raise RuntimeError(f"unexpected FTS trigger from sqlite-utils: {sql[:80]}")
+    db.execute('DROP TRIGGER "articles_au"')
+    db.execute(sql.replace('AFTER UPDATE ON "articles"', f'AFTER UPDATE OF {columns} ON "articles"', 1))
 
 
 ARTICLES_LATEST = """
