@@ -2,6 +2,9 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# pywb (replay tests, and `wayback` for exported collections) lives in a venv of its own: its brotlipy replaces
+# the brotli module Scrapy decodes with.
+PYWB := .venv-pywb
 PORT ?= 8080
 ARTICLES ?= 300
 
@@ -14,6 +17,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(PYWB)/.installed:
+	$(PYTHON) -m venv $(PYWB)
+	$(PYWB)/bin/python -m pip install --quiet --upgrade pip
+	$(PYWB)/bin/python -m pip install --quiet 'pywb==2.10.0'
+	touch $@
+
 ## The main job on the bundled replica: crawl it through its proxy into demo-archive/, then show what it holds.
 demo: $(VENV)/.installed
 	$(BIN)/portal-archive demo --articles $(ARTICLES)
@@ -23,8 +32,8 @@ replica: $(VENV)/.installed
 	$(BIN)/portal-archive replica serve --port $(PORT) --articles $(ARTICLES)
 
 ## Run the whole test suite.
-test: $(VENV)/.installed
-	$(BIN)/python -m pytest
+test: $(VENV)/.installed $(PYWB)/.installed
+	PYWB_WAYBACK=$(CURDIR)/$(PYWB)/bin/wayback $(BIN)/python -m pytest
 
 ## Measure the replica's throughput (docs/replica.md).
 bench-replica: $(VENV)/.installed
@@ -36,4 +45,4 @@ bench-crawl: $(VENV)/.installed
 	$(BIN)/python bench/crawl.py --articles 2000
 
 clean:
-	rm -rf $(VENV) .pytest_cache demo-archive
+	rm -rf $(VENV) $(PYWB) .pytest_cache demo-archive

@@ -75,6 +75,12 @@ def crawl(archive_dir: Path, profile: str, resume: bool, start_urls: tuple[str, 
     if start_urls:
         command += ["-a", "start_urls=" + ",".join(start_urls)]
     returncode = run_crawler(command, dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings"))
+    warcs = sorted((archive_dir / "warcs").glob("*.warc.gz"))
+    if warcs:  # the CDXJ index of every closed file, for pywb and other replay tools
+        from archive.replay import cdxj_index
+
+        (archive_dir / "indexes").mkdir(exist_ok=True)
+        cdxj_index(warcs, archive_dir / "indexes" / "index.cdxj")
     archive = Archive(archive_dir)
     try:
         run = last_run(archive.db, job)
@@ -88,6 +94,49 @@ def crawl(archive_dir: Path, profile: str, resume: bool, start_urls: tuple[str, 
         click.echo(f"The crawl did not complete ({status}). `portal-archive crawl --resume` goes on where it stopped.",
                    err=True)
         sys.exit(returncode or 1)
+
+
+@main.command()
+@archive_option
+def verify(archive_dir: Path) -> None:
+    """Check the archive's fixity: every WARC file unaltered, every database link to a WARC record resolvable.
+
+    Exits non-zero with a report of each problem found.
+    """
+    from archive.store import Archive
+    from archive.verify import verify as run_verify
+
+    if not (archive_dir / "archive.db").exists():
+        raise click.ClickException(f"no archive in {archive_dir}")
+    with Archive(archive_dir) as archive:
+        report = run_verify(archive.db, archive_dir / "warcs")
+    click.echo(f"{report.files} WARC files, {report.records} indexed records, {report.links} database links checked")
+    for problem in report.problems:
+        click.echo(f"  PROBLEM {problem}", err=True)
+    if not report.ok:
+        raise click.ClickException(f"{len(report.problems)} problem(s) found in {archive_dir}")
+    click.echo("All files are as they were closed, and every link resolves.")
+
+
+@main.group()
+def export() -> None:
+    """Export the archive for other tools."""
+
+
+@export.command("pywb")
+@archive_option
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--collection", default="portal", show_default=True, help="Name of the pywb collection.")
+def export_pywb_command(archive_dir: Path, dest: Path, collection: str) -> None:
+    """Set up (or refresh) a pywb collection in DEST that replays the archive's WARC files.
+
+    Then `cd DEST && wayback` serves it on http://localhost:8080/COLLECTION/.
+    """
+    from archive.replay import export_pywb
+
+    folder = export_pywb(archive_dir / "warcs", dest, collection)
+    click.echo(f"pywb collection ready in {folder}; run `wayback` in {dest} and open "
+               f"http://localhost:8080/{collection}/https://thoxuan.thanhhoa.gov.vn/web/trang-chu")
 
 
 def run_crawler(command: list[str], env: dict[str, str]) -> int:

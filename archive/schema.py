@@ -89,7 +89,7 @@ def m001_initial(db: Database) -> None:
     )
     db.table("fetches").create(
         {"id": int, "run_id": int, "url": str, "status": int, "mime": str, "size": int, "digest": str,
-         "error": str, "fetched_at": str},
+         "error": str, "fetched_at": str, "warc_record_id": str},
         pk="id", foreign_keys=[("run_id", "crawl_runs", "id")], not_null={"run_id", "url", "fetched_at"},
     )
     db.table("fetches").create_index(["run_id"])
@@ -112,7 +112,7 @@ def m001_initial(db: Database) -> None:
     db.table("article_versions").create(
         {"id": int, "article_id": int, "content_hash": str, "url": str, "title": str, "published": str,
          "published_precision": str, "lead": str, "body": str, "body_html": str, "author": str, "method": str,
-         "first_seen": str, "last_seen": str, "run_id": int},
+         "first_seen": str, "last_seen": str, "run_id": int, "warc_record_id": str},
         pk="id", foreign_keys=[("article_id", "articles", "id"), ("run_id", "crawl_runs", "id")],
         not_null={"article_id", "content_hash", "first_seen", "last_seen"},
     )
@@ -139,7 +139,8 @@ def m001_initial(db: Database) -> None:
         pk="digest", not_null={"size", "path"},
     )
     db.table("media_urls").create(
-        {"url": str, "digest": str, "filename": str, "first_seen": str, "last_seen": str, "run_id": int},
+        {"url": str, "digest": str, "filename": str, "first_seen": str, "last_seen": str, "run_id": int,
+         "warc_record_id": str},
         pk=("url", "digest"), foreign_keys=[("run_id", "crawl_runs", "id")],
         not_null={"first_seen", "last_seen"},
     )
@@ -159,6 +160,20 @@ def m001_initial(db: Database) -> None:
         pk=("version_id", "position"), foreign_keys=[("version_id", "article_versions", "id")],
     )
     db.table("article_links").create_index(["identity_key"])
+
+    db.table("warc_files").create(
+        {"filename": str, "run_id": int, "size": int, "sha256": str, "records": int, "problems": str,
+         "closed_at": str}, pk="filename", foreign_keys=[("run_id", "crawl_runs", "id")],
+    )
+    db.table("warc_records").create(
+        {"record_id": str, "filename": str, "offset": int, "length": int, "warc_type": str, "target_uri": str,
+         "date": str, "payload_digest": str, "refers_to": str, "run_id": int},
+        pk="record_id", foreign_keys=[("run_id", "crawl_runs", "id")],
+        not_null={"filename", "offset", "length", "warc_type"},
+    )
+    db.table("warc_records").create_index(["payload_digest"])
+    db.table("warc_records").create_index(["target_uri"])
+    db.table("warc_records").create_index(["filename"])
 
     db.table("articles").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize=TOKENIZE)
     _reindex_only_on_text_change(db)

@@ -23,7 +23,7 @@ from archive import records, schema, urls
 from archive.text import fold, nfc, safe_filename
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-RUN_STATUSES = ("completed", "failed", "interrupted")
+RUN_STATUSES = ("completed", "failed", "interrupted", "recovered")
 RUN_COUNTS = ("pages", "articles_new", "articles_changed", "errors", "bytes")
 # sqlite-utils update() conversions that widen a first_seen..last_seen span to include the new time.
 WIDEN = {"first_seen": "min(first_seen, ?)", "last_seen": "max(last_seen, ?)"}
@@ -164,17 +164,19 @@ class Archive:
             })
 
     def record_fetch(self, run_id: int, url: str, status: int | None, mime: str = "", size: int = 0,
-                     digest: str = "", error: str = "", fetched_at: datetime | None = None) -> None:
+                     digest: str = "", error: str = "", fetched_at: datetime | None = None,
+                     warc_record_id: str = "") -> None:
         with schema.transaction(self.db):
             self.db.table("fetches").insert({
                 "run_id": run_id, "url": normalise(url), "status": status, "mime": mime, "size": size,
                 "digest": digest, "error": nfc(error), "fetched_at": iso(fetched_at) if fetched_at else now(),
+                "warc_record_id": warc_record_id or None,
             })
 
     # Articles
 
     def save_page(self, run_id: int, page: records.Page, fetched_at: datetime,
-                  category_label: str = "") -> int | None:
+                  category_label: str = "", warc_record_id: str = "") -> int | None:
         """Record an article-like page: its identity, every URL it is seen at, and a version when its content changed.
 
         A page whose identity key is new but whose title, date and lead match an archived article is that
@@ -198,7 +200,7 @@ class Archive:
             self._alias(article_id, url, key, seen)
             self.db.table("article_categories").insert({"article_id": article_id, "category_path": category},
                                                        ignore=True)
-            self._version(run_id, article_id, url, page, content, seen)
+            self._version(run_id, article_id, url, page, content, seen, warc_record_id)
             if label:
                 self.db.execute("update articles set category_label = ? where id = ? and category_path = ?"
                                 " and category_label is not ?", [label, article_id, category, label])
@@ -245,7 +247,7 @@ class Archive:
         self.db.table(table).update(pk, {"first_seen": seen, "last_seen": seen}, conversions=WIDEN)
 
     def _version(self, run_id: int, article_id: int, url: str, page: records.Page, content: Content,
-                 seen: str) -> None:
+                 seen: str, warc_record_id: str = "") -> None:
         digest = content.digest
         latest = self.db.execute(
             "select id, content_hash from article_versions where article_id = ? order by id desc limit 1",
@@ -261,6 +263,7 @@ class Archive:
             "published": content.published, "published_precision": content.published_precision,
             "lead": content.lead, "body": content.body, "body_html": nfc(page.body_html), "author": content.author,
             "method": page.method, "first_seen": seen, "last_seen": seen, "run_id": run_id,
+            "warc_record_id": warc_record_id or None,
         })
         self.db.table("article_images").insert_all(
             {"version_id": version_id, "position": n, "url": i.url, "caption": i.caption, "alt": i.alt, "src": i.src}
@@ -285,7 +288,7 @@ class Archive:
     # Media
 
     def save_media(self, run_id: int, url: str, data: bytes, mime: str, filename: str = "",
-                   fetched_at: datetime | None = None) -> str:
+                   fetched_at: datetime | None = None, warc_record_id: str = "") -> str:
         """Store bytes once, by content, and note which URL served them; returns "sha256:<hex>".
 
         `filename` (from Content-Disposition) is kept as text only: files are named by their digest.
@@ -308,7 +311,8 @@ class Archive:
                 self.db.table(table).insert(row, ignore=True)
             url = normalise(url)
             self.db.table("media_urls").insert({"url": url, "digest": digest, "filename": name, "first_seen": seen,
-                                                "last_seen": seen, "run_id": run_id}, ignore=True)
+                                                "last_seen": seen, "run_id": run_id,
+                                                "warc_record_id": warc_record_id or None}, ignore=True)
             self._seen("media_urls", (url, digest), seen)
         return digest
 

@@ -14,6 +14,7 @@ class PageItem:
     status: int
     fetched_at: datetime
     category_label: str = ""
+    warc_record_id: str = ""  # the response (or revisit) record of this capture
 
 
 @dataclass
@@ -24,3 +25,4 @@ class MediaItem:
     status: int
     fetched_at: datetime
     filename: str = ""  # from Content-Disposition, unsanitised: the store never uses it as a path
+    warc_record_id: str = ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive.store import Archive
@@ -24,4 +25,6 @@ def session_for(crawler: Crawler) -> Session:
     session = _sessions.get(crawler)
     if session is None:
         session = _sessions[crawler] = Session(Archive(crawler.settings["ARCHIVE_DIR"]))
+        # Closed last, once every component has written its part on spider_closed.
+        crawler.signals.connect(session.archive.close, signal=signals.engine_stopped, weak=False)
     return session

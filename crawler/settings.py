@@ -18,6 +18,9 @@ ARCHIVE_DIR = os.environ.get("PORTAL_ARCHIVE_DIR", "archive-data")
 ARCHIVE_CONTACT = os.environ.get("PORTAL_ARCHIVE_CONTACT", "")
 # Set by `portal-archive crawl`: the crawl ends if that process dies (crawler/extensions/lifeline.py).
 PORTAL_PARENT_PID = 0
+# WARC files: ARCHIVE_DIR/warcs/PREFIX-YYYYMMDDhhmmss-SERIAL-HOST.warc.gz, a new file before one would pass MAX_SIZE.
+WARC_PREFIX = "portal"
+WARC_MAX_SIZE = 1_000_000_000
 # How often the progress line is logged (seconds).
 PROGRESS_INTERVAL = 10.0
 # Backoff of retried requests: BASE * 2**attempt seconds, at most MAX; a Retry-After is honoured up to MAX.
@@ -59,6 +62,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.fetchlog.FetchLogMiddleware": 580,
+    "crawler.middlewares.warc.WarcCaptureMiddleware": 850,
 }
 ITEM_PIPELINES = {
     "pipelines.store.ArchivePipeline": 300,

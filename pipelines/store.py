@@ -9,6 +9,7 @@ from scrapy.crawler import Crawler
 
 from archive.records import ARTICLE_KINDS
 from archive.urls import folder_of
+from archive.warcindex import WarcIndex
 from crawler.items import MediaItem, PageItem
 from crawler.session import Session, session_for
 
@@ -45,14 +46,17 @@ class ArchivePipeline:
         stats["finish_reason"] = reason
         status = RUN_STATUS.get(reason, "failed") if stats["pages"] else "failed"  # nothing fetched: failed
         self.session.archive.finish_run(self.session.run_id, status, stats)
-        self.session.archive.close()
+        if status == "completed" and self.crawler.settings.getbool("PORTAL_RESUME"):
+            # The runs this one resumed are complete now: their records may be the originals of revisits.
+            WarcIndex(self.session.archive.db).recover_runs(self.crawler.settings.get("PORTAL_JOB", "crawl"),
+                                                            self.session.run_id)
 
     def process_item(self, item):
         archive, run_id = self.session.archive, self.session.run_id
         try:
             if isinstance(item, PageItem):
                 if item.page.kind in ARTICLE_KINDS:
-                    archive.save_page(run_id, item.page, item.fetched_at, item.category_label)
+                    archive.save_page(run_id, item.page, item.fetched_at, item.category_label, item.warc_record_id)
                     self.stats.inc_value("portal/articles")
                     if archive.last_change in ("new", "changed"):
                         self.stats.inc_value(f"portal/articles_{archive.last_change}")
@@ -61,7 +65,8 @@ class ArchivePipeline:
                     log.info("%s: %s", item.page.url, problem)
                     self.stats.inc_value("portal/page_problems")
             elif isinstance(item, MediaItem) and 200 <= item.status < 300:
-                archive.save_media(run_id, item.url, item.data, item.mime, item.filename, item.fetched_at)
+                archive.save_media(run_id, item.url, item.data, item.mime, item.filename, item.fetched_at,
+                                   item.warc_record_id)
                 self.stats.inc_value("portal/media")
         except Exception:  # a bad page never stops the crawl: log it with its URL, count it, go on
             url = item.page.url if isinstance(item, PageItem) else item.url

@@ -199,7 +199,7 @@ def test_stopped_crawl_resumes_where_it_stopped(tmp_path, stop):
         truth = json.loads(urlopen_text(f"{server.url}/_replica/truth"))
         assert not score(archive, truth)["problems"]
         db = sqlite3.connect(db_path)
-        assert [s for (s,) in db.execute("select status from crawl_runs order by id")] == ["interrupted", "completed"]
+        assert [s for (s,) in db.execute("select status from crawl_runs order by id")] == ["recovered", "completed"]
         # It went on where it stopped: what the killed run fetched is not fetched again (in-flight requests aside).
         first = {u for (u,) in db.execute("select url from fetches where run_id = 1 and status = 200")}
         second = {u for (u,) in db.execute("select url from fetches where run_id = 2 and status = 200")}

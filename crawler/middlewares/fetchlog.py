@@ -31,7 +31,8 @@ class FetchLogMiddleware:
         mime = (response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip()
         self.session.archive.record_fetch(
             self.session.run_id, response.url, response.status, mime, len(response.body),
-            "sha256:" + hashlib.sha256(response.body).hexdigest())
+            "sha256:" + hashlib.sha256(response.body).hexdigest(),
+            warc_record_id=request.meta.get("warc_record_id", ""))
         if response.status >= 400:
             self.stats.inc_value(f"portal/fetch_status/{response.status}")
         return response

@@ -73,7 +73,8 @@ class PortalSpider(scrapy.Spider):
         self.learn_labels(response)
         category = category_of(response.url)
         home_of_page = folder_of(response.url) if page.kind in ARTICLE_KINDS else category
-        yield PageItem(page, response.status, datetime.now(timezone.utc), self.labels.get(home_of_page, ""))
+        yield PageItem(page, response.status, datetime.now(timezone.utc), self.labels.get(home_of_page, ""),
+                       response.meta.get("warc_record_id", ""))
         for url in response.xpath(REQUISITES).getall():
             url = response.urljoin(url.strip())
             if url.startswith(("http://", "https://")) and self.first_time(url) and self.media_wanted(url):
@@ -126,7 +127,8 @@ class PortalSpider(scrapy.Spider):
         headers = response.headers
         yield MediaItem(response.url, response.body,
                         (headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip(),
-                        response.status, datetime.now(timezone.utc), disposition_filename(headers))
+                        response.status, datetime.now(timezone.utc), disposition_filename(headers),
+                        response.meta.get("warc_record_id", ""))
 
 
 def disposition_filename(headers) -> str:

@@ -1,0 +1,79 @@
+"""Fixity and integrity of an archive: every WARC file as recorded, every database link to a record resolvable."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.warcfiles import sha256_file
+
+# The rows that point at WARC records, by table and what they are.
+LINKS = (("article_versions", "article version"), ("media_urls", "image or file"), ("fetches", "fetch"))
+
+
+@dataclass
+class Report:
+    files: int = 0
+    records: int = 0
+    links: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(db: Database, warc_dir: Path) -> Report:
+    report = Report()
+    recorded = {row["filename"]: row for row in db.query("select * from warc_files")}
+    for name, row in sorted(recorded.items()):
+        path = warc_dir / name
+        report.files += 1
+        if not path.is_file():
+            report.problems.append(f"{name}: missing (recorded with sha256 {row['sha256']})")
+        elif sha256_file(path) != row["sha256"]:
+            report.problems.append(f"{name}: altered (sha256 differs from the one recorded when it was closed)")
+        elif row["problems"]:
+            report.problems.append(f"{name}: failed validation when closed: {row['problems']}")
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        if path.name not in recorded:
+            report.problems.append(f"{path.name}: not in the archive's index (written by a crawl that was killed?)")
+    for path in sorted(warc_dir.glob("*.warc.gz.open")):
+        report.problems.append(f"{path.name}: still open (a crawl is running, or crashed; the next crawl closes it)")
+    records = {row["record_id"]: row for row in db.query(
+        "select record_id, filename, offset, length, refers_to from warc_records")}
+    report.records = len(records)
+    for table, what in LINKS:
+        for (record_id,) in db.execute(f"select distinct warc_record_id from {table} where warc_record_id is not null"):
+            report.links += 1
+            if record_id not in records:
+                report.problems.append(f"{what} points at {record_id}, which no indexed WARC record has")
+    by_file: dict[str, list[dict]] = {}
+    for row in records.values():
+        by_file.setdefault(row["filename"], []).append(row)
+        if row["refers_to"] and row["refers_to"] not in records:
+            report.problems.append(f"revisit {row['record_id']} refers to {row['refers_to']}, which is not indexed")
+    for name, rows in sorted(by_file.items()):
+        path = warc_dir / name
+        if not path.is_file():
+            report.problems.append(f"{name}: missing, and {len(rows)} indexed records with it")
+            continue
+        with path.open("rb") as f:
+            for row in rows:
+                f.seek(row["offset"])
+                if _record_id(f.read(row["length"])) != row["record_id"]:
+                    report.problems.append(f"{name}@{row['offset']}: not record {row['record_id']}")
+    return report
+
+
+def _record_id(member: bytes) -> str | None:
+    try:
+        for record in ArchiveIterator(io.BytesIO(member)):
+            return record.rec_headers.get_header("WARC-Record-ID")
+    except Exception:  # anything unreadable is simply not the record we wanted
+        return None
+    return None

@@ -1,0 +1,79 @@
+"""The archive's index of its WARC files and records: what was written where, and the originals revisits point at."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlite_utils import Database
+
+from archive import schema
+
+# Runs whose responses may be the originals of revisits: a failed or interrupted run's records are referenced only
+# once a resumed run completed it ("recovered").
+SOUND_RUNS = ("completed", "recovered")
+
+
+class WarcIndex:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def add_records(self, run_id: int | None, refs, refers_to: str = "") -> None:
+        """Index records already flushed to disk (the writer fsyncs before it returns them).
+
+        `refers_to`: the original record the revisits among `refs` point at.
+        """
+        rows = [{"record_id": r.record_id, "filename": r.filename, "offset": r.offset, "length": r.length,
+                 "warc_type": r.warc_type, "target_uri": r.target_uri, "date": r.date,
+                 "payload_digest": r.payload_digest, "refers_to": refers_to if r.warc_type == "revisit" else "",
+                 "run_id": run_id} for r in refs]
+        with schema.transaction(self.db):
+            self.db.table("warc_records").insert_all(rows, ignore=True)
+
+    def add_file(self, run_id: int | None, closed) -> None:
+        with schema.transaction(self.db):
+            self.db.table("warc_files").upsert({
+                "filename": closed.filename, "run_id": run_id, "size": closed.size, "sha256": closed.sha256,
+                "records": closed.records, "problems": "\n".join(closed.problems),
+                "closed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            }, pk="filename")
+
+    def known(self, record_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(record_ids), 500):
+            chunk = record_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found |= {r for (r,) in self.db.execute(f"select record_id from warc_records where record_id in ({marks})",
+                                                    chunk)}
+        return found
+
+    def original(self, payload_digest: str, run_id: int | None):
+        """The first response record with this payload, from a sound run or this one; None if there is none."""
+        marks = ",".join("?" * len(SOUND_RUNS))
+        row = self.db.execute(
+            "select r.* from warc_records r left join crawl_runs c on c.id = r.run_id "
+            f"where r.payload_digest = ? and r.warc_type = 'response' and (c.status in ({marks}) or r.run_id = ?) "
+            "order by r.rowid limit 1", [payload_digest, *SOUND_RUNS, run_id]).fetchone()
+        return _ref(row) if row else None
+
+    def last_response(self, url: str, run_id: int | None):
+        """The latest response record for this URL from a sound run or this one (what a 304 confirms)."""
+        marks = ",".join("?" * len(SOUND_RUNS))
+        row = self.db.execute(
+            "select r.* from warc_records r left join crawl_runs c on c.id = r.run_id "
+            f"where r.target_uri = ? and r.warc_type = 'response' and (c.status in ({marks}) or r.run_id = ?) "
+            "order by r.rowid desc limit 1", [url, *SOUND_RUNS, run_id]).fetchone()
+        return _ref(row) if row else None
+
+    def recover_runs(self, job: str, run_id: int) -> None:
+        """A resumed run completed its job: the interrupted runs before it become sound originals."""
+        with schema.transaction(self.db):
+            self.db.execute("update crawl_runs set status = 'recovered' where job = ? and id < ? "
+                            "and status in ('interrupted', 'failed')", [job, run_id])
+
+
+def _ref(row: tuple):
+    from archive.warcwriter import RecordRef
+
+    (record_id, filename, offset, length, warc_type, target_uri, date, payload_digest, _refers, _run) = row
+    return RecordRef(filename=filename, offset=offset, length=length, record_id=record_id, warc_type=warc_type,
+                     target_uri=target_uri, date=date, payload_digest=payload_digest)
