@@ -194,12 +194,23 @@ def test_stopped_crawl_resumes_where_it_stopped(tmp_path, stop):
             assert (archive / "state" / "crawl" / "jobdir" / "requests.queue" / "active.json").exists()
         partial = count(db_path, "articles")
         assert 20 <= partial < 135
+        left_open = list((archive / "warcs").glob("*.warc.gz.open"))
+        assert bool(left_open) == (stop == signal.SIGKILL)  # a clean stop closes its WARC file
         result = crawl(server, archive, "--resume", *slow)
         assert result.returncode == 0, result.stderr[-3000:]
         truth = json.loads(urlopen_text(f"{server.url}/_replica/truth"))
         assert not score(archive, truth)["problems"]
         db = sqlite3.connect(db_path)
         assert [s for (s,) in db.execute("select status from crawl_runs order by id")] == ["recovered", "completed"]
+        # The torn WARC file was trimmed and closed, every file is valid, every link to a record resolves.
+        assert not list((archive / "warcs").glob("*.open"))
+        for path in (archive / "warcs").glob("*.warc.gz"):
+            check = subprocess.run([sys.executable, "-c", "from warcio.cli import main; main()", "check", str(path)],
+                                   capture_output=True, text=True)
+            assert check.returncode == 0, check.stdout
+        verify = subprocess.run([sys.executable, "-m", "archive", "verify", "--archive", str(archive)],
+                                capture_output=True, text=True)
+        assert verify.returncode == 0, verify.stdout + verify.stderr
         # It went on where it stopped: what the killed run fetched is not fetched again (in-flight requests aside).
         first = {u for (u,) in db.execute("select url from fetches where run_id = 1 and status = 200")}
         second = {u for (u,) in db.execute("select url from fetches where run_id = 2 and status = 200")}

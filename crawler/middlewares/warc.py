@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 
-from archive.warcfiles import recover
+from archive.warcfiles import ClosedFile, iter_records, recover, sha256_file, validate
 from archive.warcindex import WarcIndex
 from archive.warcwriter import Exchange, WarcWriter
 from crawler.session import Session, session_for
@@ -60,8 +60,19 @@ class WarcCaptureMiddleware:
                                  })
 
     def recover(self) -> None:
-        """Close the files a crash left open, and index their complete records the database had not recorded."""
-        for closed, refs in recover(self.directory):
+        """Close the files a crash left open, and index the complete records the database had not recorded.
+
+        A file closed by a crawl killed before it could note it (rotation, or the last instant of a run) is
+        indexed the same way.
+        """
+        recovered = recover(self.directory)
+        recorded = {name for (name,) in self.index.db.execute("select filename from warc_files")}
+        for path in sorted(self.directory.glob("*.warc.gz")):
+            if path.name not in recorded and path.name not in {closed.filename for closed, _ in recovered}:
+                refs = list(iter_records(path))
+                recovered.append((ClosedFile(path.name, path.stat().st_size, sha256_file(path), len(refs),
+                                             validate(path)), refs))
+        for closed, refs in recovered:
             known = self.index.known([r.record_id for r in refs])
             self.index.add_records(None, [r for r in refs if r.record_id not in known])
             self.index.add_file(None, closed)
