@@ -118,6 +118,35 @@ def verify(archive_dir: Path) -> None:
     click.echo("All files are as they were closed, and every link resolves.")
 
 
+@main.command()
+@archive_option
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def rebuild(archive_dir: Path, dest: Path) -> None:
+    """Rebuild the archive from its WARC files alone into DEST: a new database, media and the same WARC files.
+
+    The WARC files are the archive of record; this is how to prove it, or to recover a lost database.
+    """
+    from archive.rebuild import rebuild as run_rebuild
+
+    source = archive_dir / "warcs"
+    if not any(source.glob("*.warc.gz")):
+        raise click.ClickException(f"no WARC files in {source}")
+    if (dest / "archive.db").exists():
+        raise click.ClickException(f"{dest} already holds an archive: rebuild into a new directory")
+    (dest / "warcs").mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.glob("*.warc.gz")):
+        target = dest / "warcs" / path.name
+        if not target.exists():
+            try:
+                os.link(path, target)  # the same bytes, not a copy
+            except OSError:
+                shutil.copy2(path, target)
+    report = run_rebuild(dest / "warcs", dest)
+    click.echo(f"Rebuilt {dest} from {report.files} WARC files: {report.records} records, {report.pages} article "
+               f"captures, {report.media} images and files ({report.skipped} responses not stored: errors, "
+               f"redirects, robots.txt).")
+
+
 @main.group()
 def export() -> None:
     """Export the archive for other tools."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from email.message import Message
 
 # đ is a letter of its own in Unicode, not d with a mark, so decomposition leaves it alone. Ð (U+00D0, the
 # Icelandic eth) stands in for Đ in text converted from the old TCVN3/VNI encodings.
@@ -39,3 +40,12 @@ def safe_filename(name: str) -> str:
     name = "".join(ch for ch in nfc(name) if unicodedata.category(ch)[0] != "C")
     name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     return name.lstrip(".").strip()[:255]
+
+
+def disposition_filename(value: str | None) -> str:
+    """The file name a Content-Disposition header gives (filename*= RFC 5987 preferred), as text, never as a path."""
+    if not value:
+        return ""
+    message = Message()
+    message["Content-Disposition"] = value
+    return message.get_filename() or ""

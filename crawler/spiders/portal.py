@@ -8,16 +8,17 @@ fetch next.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from email.message import Message
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
 from archive.extract import extract
+from archive.menus import category_labels, wants_labels
+from archive.text import disposition_filename
 from archive.records import ARTICLE_KINDS
 from archive.urls import (START_URLS, category_of, folder_of, is_article_url, is_portal, normalise,
-                          page_number, portal_path)
+                          page_number)
 from crawler import profiles
 from crawler.items import MediaItem, PageItem
 from crawler.session import session_for
@@ -114,27 +115,14 @@ class PortalSpider(scrapy.Spider):
 
     def learn_labels(self, response: Response) -> None:
         """Menus and section pages name the categories: the text of every link to a category page."""
-        if is_article_url(response.url) or urlsplit(response.url).query or not is_portal(response.url):
-            return
-        for link in response.xpath("//a[@href]"):
-            url = response.urljoin(link.attrib["href"])
-            path = portal_path(url)
-            text = " ".join(" ".join(link.xpath(".//text()").getall()).split())
-            if path and not is_article_url(url) and text and path not in self.labels:
-                self.labels[path] = text
+        if wants_labels(response.url):
+            content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+            for path, label in category_labels(response.url, response.body, content_type).items():
+                self.labels.setdefault(path, label)
 
     def parse_media(self, response: Response):
         headers = response.headers
         yield MediaItem(response.url, response.body,
                         (headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip(),
-                        response.status, datetime.now(timezone.utc), disposition_filename(headers),
+                        response.status, datetime.now(timezone.utc), disposition_filename((headers.get(b"Content-Disposition") or b"").decode("latin-1")),
                         response.meta.get("warc_record_id", ""))
-
-
-def disposition_filename(headers) -> str:
-    value = headers.get(b"Content-Disposition")
-    if not value:
-        return ""
-    message = Message()
-    message["Content-Disposition"] = value.decode("latin-1")
-    return message.get_filename() or ""
