@@ -169,8 +169,9 @@ def test_faults_on_the_crawl_completes_records_them_and_loses_nothing(tmp_path):
         assert len(errors) >= 4, errors  # resets and truncated bodies, each recorded
 
 
-@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
-def test_stopped_crawl_resumes_where_it_stopped(tmp_path, stop):
+@pytest.mark.parametrize("stop,after", [(signal.SIGKILL, 3), (signal.SIGKILL, 40), (signal.SIGINT, 20)],
+                         ids=["killed-early", "killed-later", "ctrl-c"])
+def test_stopped_crawl_resumes_where_it_stopped(tmp_path, stop, after):
     with ReplicaServer(Settings(seed=3, articles=120)) as server:
         archive = tmp_path / "archive"
         env = dict(os.environ, http_proxy=server.url, https_proxy=server.url)
@@ -182,7 +183,7 @@ def test_stopped_crawl_resumes_where_it_stopped(tmp_path, stop):
         db_path = archive / "archive.db"
         while time.monotonic() < deadline:  # wait until it has archived something, then kill it
             time.sleep(0.5)
-            if db_path.exists() and count(db_path, "articles") >= 20:
+            if db_path.exists() and count(db_path, "articles") >= after:
                 break
         os.killpg(proc.pid, stop)
         assert proc.wait(60) != 0
@@ -193,7 +194,7 @@ def test_stopped_crawl_resumes_where_it_stopped(tmp_path, stop):
         if stop == signal.SIGINT:  # a clean stop: Scrapy saved its queue
             assert (archive / "state" / "crawl" / "jobdir" / "requests.queue" / "active.json").exists()
         partial = count(db_path, "articles")
-        assert 20 <= partial < 135
+        assert after <= partial < 135
         left_open = list((archive / "warcs").glob("*.warc.gz.open"))
         assert bool(left_open) == (stop == signal.SIGKILL)  # a clean stop closes its WARC file
         result = crawl(server, archive, "--resume", *slow)

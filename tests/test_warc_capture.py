@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import shutil
 import socket
 import sqlite3
@@ -14,6 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -31,7 +31,8 @@ def cli(*args: str, archive: Path) -> subprocess.CompletedProcess:
 def twice(tmp_path_factory):
     """The same replica crawled twice into one archive; faults that leave 500s and resets in the WARCs."""
     archive = tmp_path_factory.mktemp("warc") / "archive"
-    with ReplicaServer(Settings(seed=17, articles=60, faults=frozenset({"transient-500", "reset"}))) as server:
+    faults = frozenset({"transient-500", "reset", "truncated"})
+    with ReplicaServer(Settings(seed=17, articles=60, faults=faults)) as server:
         first = crawl(server, archive)
         assert first.returncode == 0, first.stderr[-3000:]
         sizes = {p.name: p.stat().st_size for p in (archive / "warcs").glob("*.warc.gz")}
@@ -66,7 +67,7 @@ def test_every_file_passes_warcio_check(twice):
 def test_every_exchange_is_a_response_or_revisit_with_its_request(twice):
     archive, _, _ = twice
     by_id, concurrent, kinds = {}, [], set()
-    for name, record, _ in records(archive):
+    for _, record, _ in records(archive):
         headers = record.rec_headers
         assert headers.protocol == "WARC/1.1"
         by_id[headers.get_header("WARC-Record-ID")] = record
@@ -101,6 +102,20 @@ def test_responses_are_stored_as_sent_with_honest_framing(twice):
     assert gzipped > 50 and cookies > 50
 
 
+def test_a_cut_off_body_is_never_stored_as_complete(twice):
+    archive, truth, _ = twice
+    targets = {u.split("://", 1)[1] for u in truth["faults"]["truncated"]["urls"] + truth["faults"]["reset"]["urls"]}
+    seen = 0
+    for _, record, payload in records(archive):
+        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+        if record.rec_type == "response" and unquote(uri.split("://", 1)[1]) in targets:
+            seen += 1
+            complete = int(record.http_headers.get_header("Content-Length")) == len(payload)
+            assert complete and record.rec_headers.get_header("WARC-Truncated") is None or \
+                record.rec_headers.get_header("WARC-Truncated") in ("length", "disconnect")
+    assert seen >= 2  # the retries that succeeded were archived
+
+
 def test_request_records_carry_query_strings_and_headers_as_sent(twice):
     archive, _, _ = twice
     lines = []
@@ -122,7 +137,7 @@ def test_second_crawl_stores_unchanged_media_as_revisits_of_the_first(twice):
         "select f.url, r.warc_type, r.refers_to from fetches f join warc_records r on r.record_id = f.warc_record_id "
         "where f.run_id = ? and f.status = 200 and f.mime like 'image/%'", [second_run]).fetchall()
     assert media and all(kind == "revisit" for _, kind, _ in media)
-    for url, _, original in media:
+    for _, _, original in media:
         assert by_id[original][1] == "response" and by_id[original][4] == first_run
     bytes_by_run = dict(db.execute("select run_id, sum(size) from warc_files group by run_id").fetchall())
     saved = 1 - bytes_by_run[second_run] / bytes_by_run[first_run]
