@@ -50,6 +50,11 @@ def records(archive: Path):
                 yield path.name, record, record.raw_stream.read()  # the entity body as stored
 
 
+def records_of(path: Path):
+    with path.open("rb") as f:
+        yield from ArchiveIterator(f)
+
+
 def warcio_cli() -> list[str]:
     exe = Path(sys.executable).with_name("warcio")
     return [str(exe)] if exe.exists() else [sys.executable, "-c", "from warcio.cli import main; main()"]
@@ -162,6 +167,16 @@ def test_cdxj_index_lists_every_response_and_revisit(twice):
     db = sqlite3.connect(archive / "archive.db")
     expected = db.execute("select count(*) from warc_records where warc_type in ('response', 'revisit')").fetchone()[0]
     assert len(lines) == expected
+    # And cdxj-indexer reads every record of every file, requests and warcinfo included, where we indexed it.
+    indexer = Path(sys.executable).with_name("cdxj-indexer")
+    for path in sorted((archive / "warcs").glob("*.warc.gz")):
+        out = subprocess.run([str(indexer), "--records", "all", str(path)], capture_output=True, text=True, check=True)
+        found = {(json.loads(line.split(" ", 2)[2])["offset"], json.loads(line.split(" ", 2)[2])["length"])
+                 for line in out.stdout.splitlines()}
+        ours = {(int(o), int(n)) for o, n in db.execute(
+            "select offset, length from warc_records where filename = ?", [path.name])}
+        assert len(out.stdout.splitlines()) == sum(1 for _ in records_of(path))
+        assert {(int(o), int(n)) for o, n in found} >= ours and ours
 
 
 def test_database_rows_point_at_their_captures_and_verify_passes(twice, tmp_path):
