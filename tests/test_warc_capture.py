@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import shutil
@@ -11,13 +12,16 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import unquote
+from datetime import datetime, timedelta
+from urllib.parse import quote, unquote
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.warcwriter import Exchange, RecordRef, WarcWriter
 from replica.server import ReplicaServer, Settings
 from test_crawl import crawl, urlopen_text
 
@@ -140,8 +144,11 @@ def test_second_crawl_stores_unchanged_media_as_revisits_of_the_first(twice):
     by_id = {row[0]: row for row in db.execute("select record_id, warc_type, target_uri, date, run_id from warc_records")}
     media = db.execute(
         "select f.url, r.warc_type, r.refers_to from fetches f join warc_records r on r.record_id = f.warc_record_id "
-        "where f.run_id = ? and f.status = 200 and f.mime like 'image/%'", [second_run]).fetchall()
-    assert media and all(kind == "revisit" for _, kind, _ in media)
+        "where f.run_id = ? and f.status = 200 and f.mime not like 'text/html%'", [second_run]).fetchall()
+    kinds = {mime.split("/")[0] for (mime,) in db.execute("select distinct mime from fetches where run_id = ?",
+                                                           [second_run])}
+    assert {"image", "application", "text"} <= kinds  # images, attachments, styles and robots.txt
+    assert media and all(kind == "revisit" for _, kind, _ in media), [m for m in media if m[1] != "revisit"][:3]
     for _, _, original in media:
         assert by_id[original][1] == "response" and by_id[original][4] == first_run
     bytes_by_run = dict(db.execute("select run_id, sum(size) from warc_files group by run_id").fetchall())
@@ -207,36 +214,70 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def not_modified_a_day_later(archive: Path, url: str) -> None:
+    """What the crawler writes when the portal answers a conditional request with 304 (issue 5 sends them)."""
+    db = sqlite3.connect(archive / "archive.db")
+    row = db.execute("select record_id, filename, offset, length, warc_type, target_uri, date, payload_digest "
+                     "from warc_records where target_uri = ? and warc_type = 'response' limit 1", [url]).fetchone()
+    original = RecordRef(record_id=row[0], filename=row[1], offset=row[2], length=row[3], warc_type=row[4],
+                         target_uri=row[5], date=row[6], payload_digest=row[7])
+    when = datetime.fromisoformat(original.date.replace("Z", "+00:00")) + timedelta(days=1)
+    with WarcWriter(archive / "warcs", prefix="portal") as writer:
+        writer.write_revisit(Exchange(url=url, method="GET", request_headers=[("If-None-Match", 'W/"x"')],
+                                      status=304, reason="Not Modified", response_headers=[("ETag", 'W/"x"')],
+                                      body=b"", started_at=when, ip_address="127.0.0.1"),
+                             original, "server-not-modified")
+
+
 def test_pywb_replays_articles_images_and_revisits(twice, tmp_path):
     from test_replay import wayback_command
 
     archive, truth, _ = twice
+    copy = tmp_path / "archive"
+    shutil.copytree(archive, copy)
+    page = next(p for p in truth["pages"] if p["images"] and not p["images"][0]["broken"]
+                and p["canonical_url"].startswith("https://thoxuan.thanhhoa.gov.vn"))
+    not_modified_a_day_later(copy, page["canonical_url"])
+    archive = copy
     dest = tmp_path / "pywb"
     result = subprocess.run([sys.executable, "-m", "archive", "export", "pywb", str(dest), "--archive", str(archive)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     port = free_port()
+    log = (tmp_path / "wayback.log").open("wb")
     proc = subprocess.Popen([*wayback_command(), "-b", "127.0.0.1", "-p", str(port)], cwd=dest,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=log, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}/portal"
         deadline = time.monotonic() + 30
-        while True:
+        while True:  # ready when its CDX API answers for the page (the index is loaded)
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-                break
+                with urllib.request.urlopen(f"{base}/cdx?url={quote(page['canonical_url'], safe=':/')}",
+                                            timeout=5) as response:
+                    if response.read().strip():
+                        break
             except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "pywb did not start"
-                time.sleep(0.3)
+                pass
+            assert time.monotonic() < deadline and proc.poll() is None, "pywb did not start"
+            time.sleep(0.3)
         db = sqlite3.connect(archive / "archive.db")
-        page = next(p for p in truth["pages"] if p["images"] and not p["images"][0]["broken"]
-                    and p["canonical_url"].startswith("https://thoxuan.thanhhoa.gov.vn"))
-        with urllib.request.urlopen(f"{base}/2030id_/{page['canonical_url']}", timeout=30) as response:
+        first = db.execute("select min(date) from warc_records where target_uri = ? and warc_type = 'response'",
+                           [page["canonical_url"]]).fetchone()[0]
+        stamp = "".join(ch for ch in first if ch.isdigit())[:14]
+        with urllib.request.urlopen(f"{base}/{stamp}id_/{page['canonical_url']}", timeout=30) as response:
             html = response.read()
             if response.headers.get("Content-Encoding") == "gzip":
-                import gzip
                 html = gzip.decompress(html)
         assert page["title"].encode() in html
+        # A day later the portal answered 304: pywb resolves the server-not-modified revisit and replays it as
+        # the 304 it was (its choice: the original's body is not put under the revisit's headers).
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(f"{base}/2030id_/{page['canonical_url']}", timeout=30)
+        assert answer.value.code == 304 and answer.value.headers.get("Memento-Datetime")
+        # Its images replay too.
+        for image in page["images"]:
+            with urllib.request.urlopen(f"{base}/{stamp}id_/{quote(image['url'], safe=':/')}", timeout=30) as response:
+                assert response.status == 200 and response.read()[:2] in (b"\xff\xd8", b"\x89P")
         # An image captured as a revisit by the second crawl replays its original bytes.
         url, date, digest = db.execute(
             "select r.target_uri, r.date, g.path from warc_records r join media_urls m on m.url = r.target_uri "
