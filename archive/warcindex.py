@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from sqlite_utils import Database
 
 from archive import schema
+from archive.warcfiles import RecordRef
 
 # Runs whose responses may be the originals of revisits: a failed or interrupted run's records are referenced only
 # once a resumed run completed it ("recovered").
@@ -17,7 +18,7 @@ class WarcIndex:
     def __init__(self, db: Database):
         self.db = db
 
-    def add_records(self, run_id: int | None, refs, refers_to: str = "") -> None:
+    def add_records(self, run_id: int | None, refs: list[RecordRef], refers_to: str = "") -> None:
         """Index records already flushed to disk (the writer fsyncs before it returns them).
 
         `refers_to`: the original record the revisits among `refs` point at.
@@ -46,22 +47,20 @@ class WarcIndex:
                                                     chunk)}
         return found
 
-    def original(self, payload_digest: str, run_id: int | None):
+    def original(self, payload_digest: str, run_id: int | None) -> RecordRef | None:
         """The first response record with this payload, from a sound run or this one; None if there is none."""
-        marks = ",".join("?" * len(SOUND_RUNS))
-        row = self.db.execute(
-            "select r.* from warc_records r left join crawl_runs c on c.id = r.run_id "
-            f"where r.payload_digest = ? and r.warc_type = 'response' and (c.status in ({marks}) or r.run_id = ?) "
-            "order by r.rowid limit 1", [payload_digest, *SOUND_RUNS, run_id]).fetchone()
-        return _ref(row) if row else None
+        return self._response("r.payload_digest = ?", payload_digest, run_id, "asc")
 
-    def last_response(self, url: str, run_id: int | None):
+    def last_response(self, url: str, run_id: int | None) -> RecordRef | None:
         """The latest response record for this URL from a sound run or this one (what a 304 confirms)."""
+        return self._response("r.target_uri = ?", url, run_id, "desc")
+
+    def _response(self, condition: str, value: str, run_id: int | None, order: str) -> RecordRef | None:
         marks = ",".join("?" * len(SOUND_RUNS))
         row = self.db.execute(
             "select r.* from warc_records r left join crawl_runs c on c.id = r.run_id "
-            f"where r.target_uri = ? and r.warc_type = 'response' and (c.status in ({marks}) or r.run_id = ?) "
-            "order by r.rowid desc limit 1", [url, *SOUND_RUNS, run_id]).fetchone()
+            f"where {condition} and r.warc_type = 'response' and (c.status in ({marks}) or r.run_id = ?) "
+            f"order by r.rowid {order} limit 1", [value, *SOUND_RUNS, run_id]).fetchone()
         return _ref(row) if row else None
 
     def recover_runs(self, job: str, run_id: int) -> None:
@@ -71,9 +70,7 @@ class WarcIndex:
                             "and status in ('interrupted', 'failed')", [job, run_id])
 
 
-def _ref(row: tuple):
-    from archive.warcwriter import RecordRef
-
+def _ref(row: tuple) -> RecordRef:
     (record_id, filename, offset, length, warc_type, target_uri, date, payload_digest, _refers, _run) = row
     return RecordRef(filename=filename, offset=offset, length=length, record_id=record_id, warc_type=warc_type,
                      target_uri=target_uri, date=date, payload_digest=payload_digest)

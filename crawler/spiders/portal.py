@@ -7,6 +7,7 @@ fetch next.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -106,7 +107,7 @@ class PortalSpider(scrapy.Spider):
         """Listings go on at ?page=N+1 until a page lists nothing new (the portal answers 200 with an empty list)."""
         if not category or is_article_url(response.url) or not items:
             return
-        signature = sorted(set(items))
+        signature = hashlib.sha1("\n".join(sorted(set(items))).encode()).hexdigest()
         if response.meta.get("listing_items") == signature:
             return  # a page that ignores ?page= repeats itself: not a listing
         n = page_number(response.url)
@@ -122,7 +123,7 @@ class PortalSpider(scrapy.Spider):
 
     def parse_media(self, response: Response):
         headers = response.headers
-        yield MediaItem(response.url, response.body,
-                        (headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip(),
-                        response.status, datetime.now(timezone.utc), disposition_filename((headers.get(b"Content-Disposition") or b"").decode("latin-1")),
+        mime = (headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip()
+        filename = disposition_filename((headers.get(b"Content-Disposition") or b"").decode("latin-1"))
+        yield MediaItem(response.url, response.body, mime, response.status, datetime.now(timezone.utc), filename,
                         response.meta.get("warc_record_id", ""))
