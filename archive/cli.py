@@ -98,6 +98,39 @@ def crawl(archive_dir: Path, profile: str, resume: bool, start_urls: tuple[str, 
 
 @main.command()
 @archive_option
+@click.argument("article")
+@click.option("--from", "from_version", type=int, help="Compare from this version (1 = the first); default: the one before --to.")
+@click.option("--to", "to_version", type=int, help="Compare to this version; default: the latest.")
+def diff(archive_dir: Path, article: str, from_version: int | None, to_version: int | None) -> None:
+    """Show what changed between two versions of ARTICLE (its id or any URL it was seen at), paragraph by paragraph."""
+    from archive.diff import changes, find_article, versions, word_diff
+    from archive.store import Archive
+
+    with Archive(archive_dir) as archive:
+        article_id = find_article(archive.db, article)
+        if article_id is None:
+            raise click.ClickException(f"no archived article at {article}")
+        found = versions(archive.db, article_id)
+        to_n = to_version or len(found)
+        from_n = from_version or to_n - 1
+        if len(found) < 2 or not (1 <= from_n < to_n <= len(found)):
+            raise click.ClickException(f"article {article_id} has {len(found)} version(s): nothing to compare"
+                                       if len(found) < 2 else f"versions go from 1 to {len(found)}")
+        old, new = found[from_n - 1], found[to_n - 1]
+        click.echo(f"Article {article_id}: version {from_n} (first seen {old['first_seen']}) → version {to_n} "
+                   f"(first seen {new['first_seen']})")
+        for change in changes(archive.db, old, new):
+            if len(change.removed) == len(change.added) == 1:
+                click.echo(f"~ {change.kind}: {word_diff(change.removed[0], change.added[0])}")
+                continue
+            for text in change.removed:
+                click.echo(f"- {change.kind}: {text}")
+            for text in change.added:
+                click.echo(f"+ {change.kind}: {text}")
+
+
+@main.command()
+@archive_option
 def verify(archive_dir: Path) -> None:
     """Check the archive's fixity: every WARC file unaltered, every database link to a WARC record resolvable.
 

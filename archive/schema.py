@@ -84,7 +84,8 @@ def transaction(db: Database) -> Iterator[Database]:
 def m001_initial(db: Database) -> None:
     db.table("crawl_runs").create(
         {"id": int, "job": str, "status": str, "started_at": str, "finished_at": str, "pages": int,
-         "articles_new": int, "articles_changed": int, "errors": int, "bytes": int, "settings": str, "stats": str},
+         "articles_new": int, "articles_changed": int, "articles_removed": int, "not_modified": int, "errors": int,
+         "bytes": int, "settings": str, "stats": str},
         pk="id", not_null={"job", "status", "started_at"},
     )
     db.table("fetches").create(
@@ -100,7 +101,7 @@ def m001_initial(db: Database) -> None:
         {"id": int, "identity_key": str, "canonical_url": str, "kind": str, "category_path": str,
          "category_label": str, "title": str, "published": str, "published_precision": str, "author": str,
          "lead": str, "body": str, "captions": str, "folded": str, "method": str, "current_version_id": int,
-         "first_seen": str, "last_seen": str},
+         "first_seen": str, "last_seen": str, "removed_at": str},
         pk="id", foreign_keys=[("category_path", "categories", "path")],
         not_null={"identity_key", "canonical_url", "kind", "category_path", "first_seen", "last_seen"},
     )
@@ -174,6 +175,17 @@ def m001_initial(db: Database) -> None:
     db.table("warc_records").create_index(["payload_digest"])
     db.table("warc_records").create_index(["target_uri"])
     db.table("warc_records").create_index(["filename"])
+
+    db.table("validators").create(
+        {"url": str, "etag": str, "last_modified": str, "seen": str}, pk="url",
+    )
+    db.table("article_events").create(
+        {"id": int, "article_id": int, "event": str, "at": str, "url": str, "status": int, "evidence": str,
+         "warc_record_id": str, "run_id": int},
+        pk="id", foreign_keys=[("article_id", "articles", "id"), ("run_id", "crawl_runs", "id")],
+        not_null={"article_id", "event", "at"},
+    )
+    db.table("article_events").create_index(["article_id"])
 
     db.table("articles").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize=TOKENIZE)
     _reindex_only_on_text_change(db)

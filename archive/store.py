@@ -24,7 +24,7 @@ from archive.text import fold, nfc, safe_filename
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 RUN_STATUSES = ("completed", "failed", "interrupted", "recovered")
-RUN_COUNTS = ("pages", "articles_new", "articles_changed", "errors", "bytes")
+RUN_COUNTS = ("pages", "articles_new", "articles_changed", "articles_removed", "not_modified", "errors", "bytes")
 # sqlite-utils update() conversions that widen a first_seen..last_seen span to include the new time.
 WIDEN = {"first_seen": "min(first_seen, ?)", "last_seen": "max(last_seen, ?)"}
 # mimetypes knows these, but its answers vary between platforms (.jpe, .jfif); a stored path must not.
@@ -197,6 +197,7 @@ class Archive:
             if article_id is None:
                 article_id = self._create(page, key, category, label, seen)
                 self.last_change = "new"
+            self._returned(run_id, article_id, url, seen, warc_record_id)
             self._alias(article_id, url, key, seen)
             self.db.table("article_categories").insert({"article_id": article_id, "category_path": category},
                                                        ignore=True)
@@ -218,6 +219,15 @@ class Archive:
             [content.title, content.lead, content.published],
         ).fetchone()
         return row[0] if row else None
+
+    def _returned(self, run_id: int, article_id: int, url: str, seen: str, warc_record_id: str) -> None:
+        """A removed article answers again: it came back, and that is recorded too."""
+        removed = self.db.execute("select removed_at from articles where id = ?", [article_id]).fetchone()
+        if removed and removed[0]:
+            self.db.execute("update articles set removed_at = null where id = ?", [article_id])
+            self.db.table("article_events").insert({
+                "article_id": article_id, "event": "returned", "at": seen, "url": url, "status": 200,
+                "evidence": f"HTTP 200 at {url}", "warc_record_id": warc_record_id or None, "run_id": run_id})
 
     def _create(self, page: records.Page, key: str, category: str, label: str, seen: str) -> int:
         return self._insert("articles", {

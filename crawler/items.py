@@ -26,3 +26,21 @@ class MediaItem:
     fetched_at: datetime
     filename: str = ""  # from Content-Disposition, unsanitised: the store never uses it as a path
     warc_record_id: str = ""
+
+
+@dataclass
+class NotModifiedItem:
+    """A 304: the page or file is as last archived."""
+
+    url: str
+    fetched_at: datetime
+
+
+@dataclass
+class GoneItem:
+    """A portal page that answered 404 or 410."""
+
+    url: str
+    status: int
+    fetched_at: datetime
+    warc_record_id: str = ""

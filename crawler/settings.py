@@ -18,6 +18,8 @@ ARCHIVE_DIR = os.environ.get("PORTAL_ARCHIVE_DIR", "archive-data")
 ARCHIVE_CONTACT = os.environ.get("PORTAL_ARCHIVE_CONTACT", "")
 # Set by `portal-archive crawl`: the crawl ends if that process dies (crawler/extensions/lifeline.py).
 PORTAL_PARENT_PID = 0
+# Send back archived validators (If-None-Match / If-Modified-Since): unchanged pages answer 304.
+CONDITIONAL_REQUESTS = True
 # WARC files: ARCHIVE_DIR/warcs/PREFIX-YYYYMMDDhhmmss-SERIAL-HOST.warc.gz, a new file before one would pass MAX_SIZE.
 WARC_PREFIX = "portal"
 WARC_MAX_SIZE = 1_000_000_000
@@ -61,6 +63,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.conditional.ConditionalRequestMiddleware": 560,
     "crawler.middlewares.fetchlog.FetchLogMiddleware": 580,
     "crawler.middlewares.warc.WarcCaptureMiddleware": 850,
 }

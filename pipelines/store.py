@@ -7,10 +7,11 @@ import logging
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from archive.history import History
 from archive.records import ARTICLE_KINDS
 from archive.urls import folder_of
 from archive.warcindex import WarcIndex
-from crawler.items import MediaItem, PageItem
+from crawler.items import GoneItem, MediaItem, NotModifiedItem, PageItem
 from crawler.session import Session, session_for
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ RUN_STATUS = {"finished": "completed", "shutdown": "interrupted"}
 class ArchivePipeline:
     def __init__(self, session: Session, crawler: Crawler):
         self.session = session
+        self.history = History(session.archive.db)
         self.crawler = crawler
         self.stats = crawler.stats
 
@@ -42,6 +44,8 @@ class ArchivePipeline:
         stats.update(pages=stats.get("response_received_count", 0), bytes=stats.get("downloader/response_bytes", 0),
                      articles_new=stats.get("portal/articles_new", 0),
                      articles_changed=stats.get("portal/articles_changed", 0),
+                     articles_removed=stats.get("portal/articles_removed", 0),
+                     not_modified=stats.get("portal/not_modified", 0),
                      errors=stats.get("portal/fetch_errors", 0) + stats.get("portal/store_errors", 0))
         stats["finish_reason"] = reason
         status = RUN_STATUS.get(reason, "failed") if stats["pages"] else "failed"  # nothing fetched: failed
@@ -64,12 +68,19 @@ class ArchivePipeline:
                 for problem in item.page.problems:
                     log.info("%s: %s", item.page.url, problem)
                     self.stats.inc_value("portal/page_problems")
+            elif isinstance(item, NotModifiedItem):
+                if self.history.not_modified(item.url, item.fetched_at):
+                    self.stats.inc_value("portal/not_modified")
+            elif isinstance(item, GoneItem):
+                if self.history.gone(run_id, item.url, item.status, item.fetched_at, item.warc_record_id):
+                    self.stats.inc_value("portal/articles_removed")
+                    log.info("%s answers %d: marked removed", item.url, item.status)
             elif isinstance(item, MediaItem) and 200 <= item.status < 300:
                 archive.save_media(run_id, item.url, item.data, item.mime, item.filename, item.fetched_at,
                                    item.warc_record_id)
                 self.stats.inc_value("portal/media")
         except Exception:  # a bad page never stops the crawl: log it with its URL, count it, go on
-            url = item.page.url if isinstance(item, PageItem) else item.url
+            url = item.page.url if isinstance(item, PageItem) else getattr(item, "url", "?")
             log.exception("could not store %s", url)
             self.stats.inc_value("portal/store_errors")
         return item

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import datetime, timezone
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from archive.history import History
 from crawler.session import Session, session_for
 
 log = logging.getLogger(__name__)
@@ -18,6 +20,7 @@ log = logging.getLogger(__name__)
 class FetchLogMiddleware:
     def __init__(self, session: Session, crawler: Crawler):
         self.session = session
+        self.history = History(session.archive.db)
         self.stats = crawler.stats
 
     @classmethod
@@ -29,12 +32,18 @@ class FetchLogMiddleware:
             self.stats.inc_value("portal/from_resume_cache")
             return response
         mime = (response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip()
+        now = datetime.now(timezone.utc)
         self.session.archive.record_fetch(
             self.session.run_id, response.url, response.status, mime, len(response.body),
             "sha256:" + hashlib.sha256(response.body).hexdigest(),
-            warc_record_id=request.meta.get("warc_record_id", ""))
+            fetched_at=now, warc_record_id=request.meta.get("warc_record_id", ""))
         if response.status >= 400:
             self.stats.inc_value(f"portal/fetch_status/{response.status}")
+        elif response.status == 200:
+            etag, modified = response.headers.get(b"ETag"), response.headers.get(b"Last-Modified")
+            if etag or modified:
+                self.history.remember_validators(response.url, (etag or b"").decode("latin-1"),
+                                                 (modified or b"").decode("latin-1"), now)
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:

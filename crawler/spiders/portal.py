@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 
 from archive.extract import extract
@@ -21,7 +23,7 @@ from archive.records import ARTICLE_KINDS
 from archive.urls import (START_URLS, category_of, folder_of, is_article_url, is_portal, normalise,
                           page_number)
 from crawler import profiles
-from crawler.items import MediaItem, PageItem
+from crawler.items import GoneItem, MediaItem, NotModifiedItem, PageItem
 from crawler.session import session_for
 
 FILE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".odt", ".ods")
@@ -35,15 +37,42 @@ def is_file_url(url: str) -> bool:
 
 class PortalSpider(scrapy.Spider):
     name = "portal"
+    handle_httpstatus_list = [304, 404, 410]  # unchanged, and gone: both are news for the archive
     # Covers both portal hosts and the province portal, whose images pages hot-link. Which pages are followed is
     # decided below (portal hosts only); this only stops redirects and robots.txt requests from leaving.
     allowed_domains = ["thanhhoa.gov.vn", "thoxuan.vn"]
 
     def __init__(self, start_urls: str | list[str] | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.rechecking = True
         if isinstance(start_urls, str):
             start_urls = [u for u in start_urls.split(",") if u]
         self.start_urls = list(start_urls or START_URLS)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        return spider
+
+    def spider_idle(self) -> None:
+        """Discovery is done: archived articles it did not reach are fetched once more, to tell gone from unlisted."""
+        if not self.rechecking or not hasattr(self, "requested"):
+            return
+        self.rechecking = False
+        reached = {normalise(url) for url in self.requested}
+        aliases: dict[int, list[tuple[str, str]]] = {}
+        db = session_for(self.crawler).archive.db
+        for article, url, seen in db.execute(
+                "select u.article_id, u.url, u.last_seen from url_aliases u join articles a on a.id = u.article_id "
+                "where a.removed_at is null and a.kind in ('article', 'document')"):
+            aliases.setdefault(article, []).append((seen, url))
+        missed = [max(urls)[1] for urls in aliases.values() if not any(url in reached for _, url in urls)]
+        for url in missed:
+            self.crawler.engine.crawl(scrapy.Request(url, callback=self.parse_page, meta={"unlinked": True}))
+        if missed:
+            self.logger.info("%d archived articles were not linked from any page: fetching them again", len(missed))
+            raise DontCloseSpider
 
     @classmethod
     def update_settings(cls, settings) -> None:
@@ -67,6 +96,9 @@ class PortalSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse_page)
 
     def parse_page(self, response: Response):
+        if response.status in (304, 404, 410):
+            yield from self.parse_status(response)
+            return
         if not isinstance(response, TextResponse) or b"html" not in (response.headers.get(b"Content-Type") or b"html"):
             yield from self.parse_media(response)
             return
@@ -77,6 +109,11 @@ class PortalSpider(scrapy.Spider):
         home_of_page = folder_of(response.url) if page.kind in ARTICLE_KINDS else category
         yield PageItem(page, response.status, datetime.now(timezone.utc), self.labels.get(home_of_page, ""),
                        response.meta.get("warc_record_id", ""))
+        if response.meta.get("unlinked") and not self.settings.getbool("PORTAL_RESUME"):
+            # Still answering, but no listing or page of this complete discovery links it: gone from the portal.
+            yield GoneItem(response.url, response.status, datetime.now(timezone.utc),
+                           response.meta.get("warc_record_id", ""))
+            return
         for url in response.xpath(REQUISITES).getall():
             url = response.urljoin(url.strip())
             if url.startswith(("http://", "https://")) and self.first_time(url) and self.media_wanted(url):
@@ -121,7 +158,20 @@ class PortalSpider(scrapy.Spider):
             for path, label in category_labels(response.url, response.body, content_type).items():
                 self.labels.setdefault(path, label)
 
+    def parse_status(self, response: Response):
+        """304: unchanged since archived; 404 or 410 from a portal page: it may be an archived article gone."""
+        now = datetime.now(timezone.utc)
+        if response.status == 304:
+            yield NotModifiedItem(response.url, now)
+            if response.meta.get("unlinked") and not self.settings.getbool("PORTAL_RESUME"):
+                yield GoneItem(response.url, response.status, now, response.meta.get("warc_record_id", ""))
+        elif is_portal(response.url):
+            yield GoneItem(response.url, response.status, now, response.meta.get("warc_record_id", ""))
+
     def parse_media(self, response: Response):
+        if response.status in (304, 404, 410):
+            yield from self.parse_status(response)
+            return
         headers = response.headers
         mime = (headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip()
         filename = disposition_filename((headers.get(b"Content-Disposition") or b"").decode("latin-1"))

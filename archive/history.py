@@ -1,0 +1,70 @@
+"""What happens to archived pages over time: validators for conditional requests, pages unchanged (304), gone, back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from archive import schema
+from archive.store import iso, normalise
+
+
+class History:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def remember_validators(self, url: str, etag: str, last_modified: str, when: datetime) -> None:
+        """The ETag / Last-Modified a 200 answer carried, to send back as If-None-Match / If-Modified-Since."""
+        with schema.transaction(self.db):
+            self.db.table("validators").upsert({"url": normalise(url), "etag": etag or None,
+                                                "last_modified": last_modified or None, "seen": iso(when)}, pk="url")
+
+    def validators(self) -> dict[str, tuple[str | None, str | None]]:
+        return {url: (etag, modified) for url, etag, modified in
+                self.db.execute("select url, etag, last_modified from validators")}
+
+    def article_at(self, url: str) -> int | None:
+        row = self.db.execute("select article_id from url_aliases where url = ?", [normalise(url)]).fetchone()
+        return row[0] if row else None
+
+    def not_modified(self, url: str, when: datetime) -> str:
+        """A 304: the page or file is as last archived. Returns what it was: "article", "media" or ""."""
+        seen, url = iso(when), normalise(url)
+        with schema.transaction(self.db):
+            article = self.article_at(url)
+            if article is not None:
+                self.db.execute("update url_aliases set last_seen = max(last_seen, ?) where url = ?", [seen, url])
+                self.db.execute("update articles set last_seen = max(last_seen, ?) where id = ?", [seen, article])
+                self.db.execute("update article_versions set last_seen = max(last_seen, ?) where id = "
+                                "(select current_version_id from articles where id = ?)", [seen, article])
+                return "article"
+            cursor = self.db.execute(
+                "update media_urls set last_seen = max(last_seen, ?) where rowid = "
+                "(select rowid from media_urls where url = ? order by last_seen desc limit 1)", [seen, url])
+            return "media" if cursor.rowcount else ""
+
+    def gone(self, run_id: int, url: str, status: int, when: datetime, warc_record_id: str = "") -> bool:
+        """An archived article is gone: its URL answered 404 or 410, or nothing links it any more (200 or 304).
+
+        Marks it removed, with the evidence; returns True if it was not already.
+        """
+        article = self.article_at(url)
+        if article is None:
+            return False
+        with schema.transaction(self.db):
+            if self.db.execute("select removed_at from articles where id = ?", [article]).fetchone()[0]:
+                return False
+            at = iso(when)
+            self.db.execute("update articles set removed_at = ? where id = ?", [at, article])
+            evidence = (f"HTTP {status} at {normalise(url)}" if status >= 400 else
+                        f"linked from no listing or page of a complete discovery; {normalise(url)} still answers "
+                        f"{status}")
+            self.event(article, "removed", at, url, status, evidence, warc_record_id, run_id)
+        return True
+
+    def event(self, article_id: int, event: str, at: str, url: str, status: int | None, evidence: str,
+              warc_record_id: str, run_id: int | None) -> None:
+        self.db.table("article_events").insert({
+            "article_id": article_id, "event": event, "at": at, "url": normalise(url), "status": status,
+            "evidence": evidence, "warc_record_id": warc_record_id or None, "run_id": run_id})
