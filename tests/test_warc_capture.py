@@ -21,6 +21,7 @@ from urllib.parse import quote, unquote
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.urls import normalise
 from archive.warcwriter import Exchange, RecordRef, WarcWriter
 from replica.server import ReplicaServer, Settings
 from test_crawl import crawl, urlopen_text
@@ -261,8 +262,9 @@ def test_pywb_replays_articles_images_and_revisits(twice, tmp_path):
             assert time.monotonic() < deadline and proc.poll() is None, "pywb did not start"
             time.sleep(0.3)
         db = sqlite3.connect(archive / "archive.db")
-        first = db.execute("select min(date) from warc_records where target_uri = ? and warc_type = 'response'",
-                           [page["canonical_url"]]).fetchone()[0]
+        first = db.execute("select min(r.date) from fetches f join warc_records r on r.record_id = f.warc_record_id "
+                           "where f.url = ? and f.status = 200 and r.warc_type = 'response'",
+                           [normalise(page["canonical_url"])]).fetchone()[0]
         stamp = "".join(ch for ch in first if ch.isdigit())[:14]
         with urllib.request.urlopen(f"{base}/{stamp}id_/{page['canonical_url']}", timeout=30) as response:
             html = response.read()
@@ -278,10 +280,12 @@ def test_pywb_replays_articles_images_and_revisits(twice, tmp_path):
         for image in page["images"]:
             with urllib.request.urlopen(f"{base}/{stamp}id_/{quote(image['url'], safe=':/')}", timeout=30) as response:
                 assert response.status == 200 and response.read()[:2] in (b"\xff\xd8", b"\x89P")
-        # An image captured as a revisit by the second crawl replays its original bytes.
+        # An image captured as an identical-payload revisit (the same bytes at another URL, or again) replays the
+        # original's bytes.
         url, date, digest = db.execute(
-            "select r.target_uri, r.date, g.path from warc_records r join media_urls m on m.url = r.target_uri "
-            "join images g on g.digest = m.digest where r.warc_type = 'revisit' and r.run_id = 2 limit 1").fetchone()
+            "select r.target_uri, r.date, g.path from warc_records r join fetches f on f.warc_record_id = r.record_id "
+            "join media_urls m on m.url = r.target_uri join images g on g.digest = m.digest "
+            "where r.warc_type = 'revisit' and f.status = 200 limit 1").fetchone()
         stamp = "".join(ch for ch in date if ch.isdigit())[:14]
         with urllib.request.urlopen(f"{base}/{stamp}id_/{url}", timeout=30) as response:
             assert response.read() == (archive / digest).read_bytes()

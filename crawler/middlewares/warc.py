@@ -99,7 +99,9 @@ class WarcCaptureMiddleware:
         if response.status == 304:
             original = self.index.last_response(response.url, run_id)
             refs = self.writer.write_revisit(exchange, original, "server-not-modified") if original else None
-        elif response.body:
+        elif response.body and 200 <= response.status < 300:
+            # Only successful answers are deduplicated: error pages are small, and replay tools resolve a revisit
+            # of a 500 or 404 poorly (pywb fails on a revisit whose original is an error at another URL).
             original = self.index.original(WarcWriter.payload_digest(response.body), run_id)
             refs = self.writer.write_revisit(exchange, original) if original else None
         else:

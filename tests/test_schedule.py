@@ -1,0 +1,410 @@
+"""schedule.yaml and the scheduler: real child processes, real APScheduler, intervals of a second."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from archive.schedule import (COVERS, JOB_KEYS, RECHECK_KEYS, TOP_KEYS, TRIGGER_KEYS, Job, ScheduleError,
+                              crawl_command, crontab_weekdays, load_schedule, next_runs)
+from archive.scheduler import Scheduler
+from archive.store import Archive
+
+ROOT = Path(__file__).parent.parent
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+# A job's stand-in: notes "start NAME TIME" and "end NAME TIME" in LOG around a sleep, which a SIGINT or SIGTERM cuts
+# short (noted as "signal-SIGTERM NAME TIME") the way a crawl stops cleanly: a moment to finish, then exit 0.
+CHILD = r"""
+import signal, sys, time
+log, seconds, name = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+def note(what):
+    with open(log, "a") as f:
+        f.write(f"{what} {name} {time.time():.6f}\n")
+got = []
+def stop(signum, frame):
+    got.append(signum)
+    note("signal-" + signal.Signals(signum).name)
+signal.signal(signal.SIGTERM, stop)
+signal.signal(signal.SIGINT, stop)
+note("start")
+deadline = time.time() + seconds
+while time.time() < deadline and not got:
+    time.sleep(0.02)
+if got:
+    time.sleep(0.3)
+note("end")
+"""
+# Kills itself on its first run (MARKER absent), as the OOM killer or a `kill -9` would; then behaves.
+KILLED_ONCE = r"""
+import os, pathlib, signal, sys, time
+log, marker, name = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3]
+with open(log, "a") as f:
+    f.write(f"start {name} {time.time():.6f}\n")
+if not marker.exists():
+    marker.touch()
+    os.kill(os.getpid(), signal.SIGKILL)
+with open(log, "a") as f:
+    f.write(f"end {name} {time.time():.6f}\n")
+"""
+# `portal-archive schedule` in miniature: the real Scheduler in a process of its own, jobs run as CHILD.
+SCHEDULER = r"""
+import json, logging, sys
+from archive.schedule import load_schedule
+from archive.scheduler import Scheduler
+logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(created).6f %(name)s %(message)s")
+command = json.loads(sys.argv[2])
+Scheduler(load_schedule(sys.argv[1]), command=lambda job: command + [job.name]).start()
+print("start() returned", flush=True)
+"""
+
+
+def write_schedule(tmp_path: Path, jobs: dict[str, str], archive: str = "archive") -> Path:
+    lines = [f"archive: {archive}", "recheck:", "  - {age: any, every: 1d}", "jobs:"]
+    for name, trigger in jobs.items():
+        lines += [f"  {name}:", f"    trigger: {{{trigger}}}", "    covers: discover"]
+    path = tmp_path / "schedule.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def child(log: Path, seconds: float) -> list[str]:
+    return [sys.executable, "-c", CHILD, str(log), str(seconds)]
+
+
+def events(log: Path) -> list[tuple[str, str, float]]:
+    """(what, job, time) of every line the children wrote, in time order."""
+    if not log.exists():
+        return []
+    rows = [line.split() for line in log.read_text().splitlines()]
+    return sorted(((what, job, float(at)) for what, job, at in rows), key=lambda row: row[2])
+
+
+def runs(log: Path, job: str | None = None) -> list[tuple[float, float | None]]:
+    """(start, end or None) of each run, in order."""
+    out: dict[str, list[list]] = {}
+    for what, name, at in events(log):
+        if what == "start":
+            out.setdefault(name, []).append([at, None])
+        elif what == "end":
+            out[name][-1][1] = at
+    if job is not None:
+        return [tuple(run) for run in out.get(job, [])]
+    return sorted(tuple(run) for job_runs in out.values() for run in job_runs)
+
+
+def run_for(scheduler: Scheduler, seconds: float) -> float:
+    """start() in this (the main) thread, stop() from a timer; returns how long start() took."""
+    timer = threading.Timer(seconds, scheduler.stop)
+    timer.start()
+    began = time.monotonic()
+    try:
+        scheduler.start()
+    finally:
+        timer.cancel()
+    return time.monotonic() - began
+
+
+# The scheduler
+
+
+def test_runs_never_overlap_and_a_job_due_meanwhile_is_queued(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="archive.scheduler")
+    schedule = load_schedule(write_schedule(tmp_path, {"a": "every: 1s", "b": "every: 1s"}))
+    log = tmp_path / "runs.log"
+    took = run_for(Scheduler(schedule, command=lambda job: child(log, 1.5) + [job.name]), 6)
+
+    done = runs(log)
+    assert len(done) >= 3 and {name for _, name, _ in events(log)} == {"a", "b"}
+    assert all(end is not None for _, end in done), "stop() waits for the run in progress"
+    for (_, previous_end), (start, _) in zip(done, done[1:]):
+        assert start >= previous_end, f"a run started at {start} before the previous one ended at {previous_end}"
+    assert "queued behind the run in progress" in caplog.text
+    assert took < 6 + 1.5 + 1  # stopped once the run in progress ended; the queued one was not started
+
+
+def test_a_killed_run_is_recorded_as_failed_and_the_next_run_proceeds(tmp_path):
+    archive_dir = tmp_path / "archive"
+    with Archive(archive_dir) as archive:
+        killed_run = archive.start_run(job="victim")
+        other_run = archive.start_run(job="bystander")
+    schedule = load_schedule(write_schedule(tmp_path, {"victim": "every: 1s"}))
+    assert schedule.archive == archive_dir
+    log, marker = tmp_path / "runs.log", tmp_path / "killed-once"
+    results: list[int] = []
+
+    def on_run(job: Job, returncode: int, started: float, ended: float) -> None:
+        assert started <= ended
+        results.append(returncode)
+        if len(results) == 2:
+            scheduler.stop()
+
+    scheduler = Scheduler(schedule, command=lambda job: [sys.executable, "-c", KILLED_ONCE, str(log), str(marker),
+                                                         job.name], on_run=on_run)
+    run_for(scheduler, 15)
+
+    assert results == [-signal.SIGKILL, 0]
+    assert [end is None for _, end in runs(log, "victim")] == [True, False]
+    with Archive(archive_dir) as archive:
+        killed = archive.db.table("crawl_runs").get(killed_run)
+        assert killed["status"] == "failed" and killed["finished_at"]
+        assert json.loads(killed["stats"])["finish_reason"] == "killed by SIGKILL"
+        assert archive.db.table("crawl_runs").get(other_run)["status"] == "running"  # another job's run: not ours
+
+
+def test_run_job_runs_one_job_and_returns_its_exit_code(tmp_path):
+    schedule = load_schedule(write_schedule(tmp_path, {"once": "every: 1h"}))
+    scheduler = Scheduler(schedule, command=lambda job: [sys.executable, "-c", "import sys; sys.exit(3)"])
+    assert scheduler.run_job(schedule.jobs["once"]) == 3
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # its signal forwarding is undone
+
+
+def test_a_job_due_many_times_during_a_long_run_runs_once_after_it(tmp_path, caplog):
+    """Coalescing: three fires of `quick` while `long` runs give one run of `quick`, right after, not three.
+
+    misfire_grace_time=1 is shorter than the wait: waiting behind another run is not a misfire.
+    """
+    caplog.set_level(logging.INFO)
+    schedule = load_schedule(write_schedule(tmp_path, {"long": "every: 1s", "quick": "every: 1s"}))
+    log = tmp_path / "runs.log"
+    long_runs = []
+
+    def command(job: Job) -> list[str]:
+        if job.name == "long":
+            long_runs.append(job)
+            return child(log, 3.5 if len(long_runs) == 1 else 0.1) + [job.name]
+        return child(log, 0.1) + [job.name]
+
+    run_for(Scheduler(schedule, command=command, misfire_grace_time=1), 6.5)
+
+    long_start, long_end = runs(log, "long")[0]
+    assert not [start for start, _ in runs(log, "quick") if long_start < start < long_end]
+    # APScheduler logs each execution as it begins, with the time it was due: the runs of quick that were due
+    # before the long run ended and ran after it are its catching up.
+    executed = [(record.args[0].id, record.args[1].timestamp(), record.created) for record in caplog.records
+                if record.msg.startswith("Running job")]
+    catching_up = [due for name, due, began in executed if name == "quick" and due < long_end <= began]
+    assert len(catching_up) == 1, f"quick came due 3 or 4 times during the long run, and ran {len(catching_up)} times"
+    assert "maximum number of running instances reached" in caplog.text  # its later fires were folded into it
+
+
+def run_scheduler(tmp_path: Path, jobs: dict[str, str], seconds: float) -> tuple[subprocess.Popen, Path]:
+    log = tmp_path / "runs.log"
+    process = subprocess.Popen(
+        [sys.executable, "-c", SCHEDULER, str(write_schedule(tmp_path, jobs)), json.dumps(child(log, seconds))],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    return process, log
+
+
+def wait_for(condition, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_a_scheduler_that_was_asleep_runs_a_missed_job_once(tmp_path):
+    """SIGSTOP holds the scheduler as a machine's sleep would: its job comes due three times meanwhile."""
+    process, log = run_scheduler(tmp_path, {"tick": "every: 1s"}, 0.05)
+    try:
+        wait_for(lambda: len(runs(log, "tick")) >= 2 and runs(log, "tick")[-1][1] is not None)
+        process.send_signal(signal.SIGSTOP)
+        stopped = time.time()
+        time.sleep(3.5)
+        resumed = time.time()
+        process.send_signal(signal.SIGCONT)
+        time.sleep(2)
+        process.send_signal(signal.SIGTERM)  # idle, between runs: stops at once
+        out, err = process.communicate(timeout=10)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and "start() returned" in out, err
+    assert re.search(r"tick: [34] runs missed since .*: one run for them all", err), err
+    starts = [start for start, _ in runs(log, "tick")]
+    assert not [start for start in starts if stopped < start < resumed]
+    after = [start for start in starts if start > resumed]
+    assert after and after[0] < resumed + 0.9  # the missed run, at once
+    assert all(b - a > 0.5 for a, b in zip(after, after[1:])), f"a burst of runs after the sleep: {after}"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_signal_reaches_the_running_job_once_and_the_scheduler_exits_when_it_ends(tmp_path, signum):
+    process, log = run_scheduler(tmp_path, {"crawl": "every: 1s"}, 10)
+    try:
+        wait_for(lambda: runs(log, "crawl"))
+        process.send_signal(signum)  # to the scheduler alone: the job is in a process group of its own
+        out, err = process.communicate(timeout=10)
+    finally:
+        process.kill()
+    name = signal.Signals(signum).name
+    assert process.returncode == 0 and "start() returned" in out, err
+    assert [what for what, _, _ in events(log)] == ["start", f"signal-{name}", "end"]
+    assert f"{name} received: stopping" in err and "scheduler stopped" in err
+
+
+# schedule.yaml
+
+
+def test_the_shipped_schedule_loads_and_gives_the_crawl_command():
+    schedule = load_schedule(ROOT / "schedule.yaml")
+    assert schedule.timezone == "Asia/Ho_Chi_Minh"
+    assert schedule.archive == ROOT / "archive-data"
+    assert schedule.recheck == [(7 * 86400, 6 * 3600), (30 * 86400, 86400), (365 * 86400, 7 * 86400), (None, 30 * 86400)]
+    assert {name: (job.trigger, job.covers, job.enabled) for name, job in schedule.jobs.items()} == {
+        "news": ("15 7,12,17 * * *", "discover", True),
+        "recheck": ("0 2 * * *", "recheck", True),
+        "full": ("30 1 * * 0", "full", True),
+    }
+    assert crawl_command(schedule, schedule.jobs["full"]) == [
+        sys.executable, "-m", "archive", "crawl", "--archive", str(ROOT / "archive-data"), "--job", "full",
+        "-s", "PORTAL_COVERS=full",
+        "-s", "PORTAL_RECHECK=[[604800,21600],[2592000,86400],[31536000,604800],[null,2592000]]",
+        "-s", "AUTOTHROTTLE_TARGET_CONCURRENCY=0.5",
+    ]
+
+
+def test_next_runs_reads_weekdays_as_cron_does():
+    schedule = load_schedule(ROOT / "schedule.yaml")
+    friday = datetime(2025, 6, 20, 8, 0, tzinfo=VN)
+    assert next_runs(schedule, friday) == {
+        "news": datetime(2025, 6, 20, 12, 15, tzinfo=VN),
+        "recheck": datetime(2025, 6, 21, 2, 0, tzinfo=VN),
+        "full": datetime(2025, 6, 22, 1, 30, tzinfo=VN),  # "* * 0" is Sunday, as in crontab (APScheduler: Monday)
+    }
+    assert crontab_weekdays("1-5") == "mon,tue,wed,thu,fri"
+    assert crontab_weekdays("5-7") == crontab_weekdays("fri-sun") == "sun,fri,sat"
+    assert crontab_weekdays("*/2") == "sun,tue,thu,sat"
+
+
+def test_next_runs_of_interval_and_disabled_jobs(tmp_path):
+    path = write_schedule(tmp_path, {"often": "every: 10m", "never": "every: 1d"})
+    path.write_text(path.read_text() + "    enabled: false\n")
+    schedule = load_schedule(path)
+    assert schedule.jobs["never"].enabled is False and schedule.jobs["often"].describe() == "every 10m"
+    now = datetime(2025, 6, 20, 8, 0, tzinfo=VN)
+    assert next_runs(schedule, now) == {"often": datetime(2025, 6, 20, 8, 10, tzinfo=VN), "never": None}
+
+
+GOOD = """\
+timezone: Asia/Ho_Chi_Minh
+archive: ./data
+recheck:
+  - {age: 7d, every: 6h}
+  - {age: any, every: 30d}
+jobs:
+  news:
+    trigger: {cron: "15 7,12,17 * * *"}
+    covers: discover
+    settings:
+      DOWNLOAD_DELAY: 2
+      HTTPCACHE_ENABLED: yes
+    enabled: true
+"""
+
+
+def variant(old: str, new: str) -> str:
+    assert old in GOOD
+    return GOOD.replace(old, new)
+
+
+BAD = {
+    "not YAML": (variant('covers: discover', 'covers: [discover'), 12,
+                 'not valid YAML: while parsing a flow sequence expected \',\' or \']\', but got \'<block mapping start>\''),
+    "empty file": ("", 1, "the file is empty: it needs at least `archive` and `jobs`"),
+    "unknown top-level key": (variant("archive:", "archiv:"), 2,
+                              'unknown key "archiv" (expected timezone, archive, recheck, jobs)'),
+    "missing key": (variant("archive: ./data\n", ""), 1, 'missing key "archive"'),
+    "unknown job key": (variant("    enabled: true", "    enable: true"), 13,
+                        'jobs.news: unknown key "enable" (expected trigger, covers, settings, enabled)'),
+    "unknown trigger key": (variant("{cron:", "{crontab:"), 8,
+                            'jobs.news.trigger: unknown key "crontab" (expected cron, every)'),
+    "two triggers": (variant('"15 7,12,17 * * *"}', '"15 7 * * *", every: 1h}'), 8,
+                     "jobs.news.trigger: give exactly one of cron or every"),
+    "cron with 4 fields": (variant("15 7,12,17 * * *", "15 7,12,17 * *"), 8,
+                           'jobs.news.trigger.cron: "15 7,12,17 * *" is not a cron expression (5 fields expected)'),
+    "cron value out of range": (
+        variant("15 7,12,17 * * *", "61 7 * * *"), 8, 'jobs.news.trigger.cron: "61 7 * * *" is not a cron expression '
+        "(minute 61: the last value (61) is higher than the maximum value (59))"),
+    "cron weekday": (variant("15 7,12,17 * * *", "0 7 * * 8"), 8, 'jobs.news.trigger.cron: "0 7 * * 8" is not a cron '
+                     "expression (weekday 8: '8' is not a weekday (0-7, Sunday being 0 or 7, or sun-sat))"),
+    "cron day and weekday": (
+        variant("15 7,12,17 * * *", "0 7 1 * mon"), 8, 'jobs.news.trigger.cron: "0 7 1 * mon" is not a cron expression '
+        "(day and weekday are both restricted, which cron and APScheduler read differently: restrict one, leave the "
+        "other *)"),
+    "cron that never comes due": (variant("15 7,12,17 * * *", "0 0 31 2 *"), 8,
+                                  'jobs.news.trigger.cron: "0 0 31 2 *" never comes due'),
+    "bad interval": (variant('cron: "15 7,12,17 * * *"', "every: 10x"), 8, 'jobs.news.trigger.every: "10x" is not a '
+                     "duration (a whole number and s, m, h or d: 30s, 10m, 6h, 1d)"),
+    "interval without unit": (variant('cron: "15 7,12,17 * * *"', "every: 30"), 8, 'jobs.news.trigger.every: "30" is '
+                              "not a duration (a whole number and s, m, h or d: 30s, 10m, 6h, 1d)"),
+    "bad recheck duration": (variant("every: 6h", "every: 6 hours"), 4, 'recheck[0].every: "6 hours" is not a '
+                             "duration (a whole number and s, m, h or d: 30s, 10m, 6h, 1d)"),
+    "recheck out of order": (variant("  - {age: any", "  - {age: 1d, every: 1d}\n  - {age: any"), 5,
+                             'recheck[1].age: "1d" is not older than the age before it: the first age that fits wins, '
+                             "so list them from youngest to oldest"),
+    "recheck after any": (GOOD.replace("  - {age: any, every: 30d}\n", "  - {age: any, every: 30d}\n"
+                                       "  - {age: 400d, every: 60d}\n"), 6,
+                          "recheck[2]: comes after `age: any`, which fits every article: it would never apply"),
+    "unknown covers": (variant("covers: discover", "covers: everything"), 9,
+                       'jobs.news.covers: "everything" is not one of discover, recheck, full'),
+    "recheck without a policy": (
+        GOOD.replace("recheck:\n  - {age: 7d, every: 6h}\n  - {age: any, every: 30d}\n", "").replace(
+            "covers: discover", "covers: recheck"), 5,
+        "jobs.news.covers: recheck needs a recheck policy: add the top-level `recheck` list"),
+    "unknown time zone": (variant("Asia/Ho_Chi_Minh", "Asia/Hanoi"), 1,
+                          'timezone: "Asia/Hanoi" is not a time zone (an IANA name such as Asia/Ho_Chi_Minh)'),
+    "empty jobs": (GOOD[:GOOD.index("jobs:")] + "jobs: {}\n", 6, "jobs: no job: a schedule needs at least one"),
+    "jobs not a mapping": (GOOD[:GOOD.index("jobs:")] + "jobs:\n  - news\n", 7,
+                           "jobs: expected a mapping of job names to jobs, found a list"),
+    "duplicate job": (GOOD + "  news:\n    trigger: {every: 1h}\n    covers: full\n", 14, 'jobs: duplicate key "news"'),
+    "bad job name": (variant("  news:", "  ../news:"), 7, 'jobs: "../news" is not a job name (letters, digits, - and _)'),
+    "enabled not a boolean": (variant("enabled: true", "enabled: sometimes"), 13,
+                              'jobs.news.enabled: expected true or false, found "sometimes"'),
+    "setting name": (variant("DOWNLOAD_DELAY", "download_delay"), 11,
+                     "jobs.news.settings.download_delay: not a Scrapy setting name (UPPER_CASE, as in -s KEY=VALUE)"),
+    "reserved setting": (variant("DOWNLOAD_DELAY", "PORTAL_COVERS"), 11,
+                         "jobs.news.settings.PORTAL_COVERS: set by the scheduler from the job's `covers`"),
+    "setting value": (variant("DOWNLOAD_DELAY: 2", "DOWNLOAD_DELAY: [2]"), 11,
+                      "jobs.news.settings.DOWNLOAD_DELAY: expected a string, number or true/false, found a list"),
+}
+
+
+def test_the_good_example_loads(tmp_path):
+    path = tmp_path / "schedule.yaml"
+    path.write_text(GOOD)
+    schedule = load_schedule(path)
+    assert schedule.archive == tmp_path / "data"
+    assert schedule.recheck == [(7 * 86400, 6 * 3600), (None, 30 * 86400)]
+    assert schedule.jobs["news"].settings == {"DOWNLOAD_DELAY": "2", "HTTPCACHE_ENABLED": "True"}
+
+
+@pytest.mark.parametrize("text,line,message", BAD.values(), ids=BAD.keys())
+def test_a_bad_schedule_is_rejected_with_file_line_and_problem(tmp_path, text, line, message):
+    path = tmp_path / "schedule.yaml"
+    path.write_text(text)
+    with pytest.raises(ScheduleError) as caught:
+        load_schedule(path)
+    assert str(caught.value) == f"{path}:{line}: {message}"
+
+
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(ScheduleError, match=r"nowhere\.yaml: cannot read the schedule"):
+        load_schedule(tmp_path / "nowhere.yaml")
+
+
+def test_the_docs_name_every_key_and_every_covers():
+    docs = (ROOT / "docs" / "schedule.md").read_text(encoding="utf-8")
+    for key in (*TOP_KEYS, *JOB_KEYS, *TRIGGER_KEYS, *RECHECK_KEYS, *COVERS):
+        assert f"`{key}`" in docs, f"docs/schedule.md does not name `{key}`"
