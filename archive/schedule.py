@@ -189,7 +189,11 @@ class _Reader:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
-            problem = " ".join(filter(None, [exc.context, exc.problem]))
+            problem = exc.problem or ""
+            if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+                problem = f"{exc.context} from line {exc.context_mark.line + 1}: {problem}"
+            elif exc.context:
+                problem = f"{exc.context}: {problem}"
             raise ScheduleError(f"{self.path}:{line}: not valid YAML: {problem}") from None
         except yaml.YAMLError as exc:
             raise ScheduleError(f"{self.path}:1: not valid YAML: {exc}") from None

@@ -52,9 +52,9 @@ class SerialExecutor(ThreadPoolExecutor):
                         "skipped until its next run", job.id, run_times[-1].isoformat(timespec="seconds"),
                         _elapsed(late.total_seconds()))
             return
-        if len(run_times) > 1:
-            log.info("%s: %d runs missed since %s: one run for them all", job.id, len(run_times),
-                     run_times[0].isoformat(timespec="seconds"))
+        if job.next_run_time is not None and job.next_run_time < run_times[-1]:  # coalesced: several times missed
+            log.info("%s: due since %s (the scheduler was held up, or the machine slept): one run for all the "
+                     "times missed", job.id, job.next_run_time.isoformat(timespec="seconds"))
         with self._lock:
             busy = sum(self._instances.values())
         super().submit_job(job, run_times)  # MaxInstancesReachedError while this job is already queued or running

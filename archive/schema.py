@@ -141,16 +141,19 @@ def m001_initial(db: Database) -> None:
     )
     db.table("media_urls").create(
         {"url": str, "digest": str, "filename": str, "first_seen": str, "last_seen": str, "run_id": int,
-         "warc_record_id": str},
+         "warc_record_id": str, "image_key": str},
         pk=("url", "digest"), foreign_keys=[("run_id", "crawl_runs", "id")],
         not_null={"first_seen", "last_seen"},
     )
     db.table("media_urls").create_index(["digest"])
+    db.table("media_urls").create_index(["image_key"])
     db.table("article_images").create(
-        {"version_id": int, "position": int, "url": str, "caption": str, "alt": str, "src": str},
+        {"version_id": int, "position": int, "url": str, "caption": str, "alt": str, "src": str, "image_key": str,
+         "digest": str},
         pk=("version_id", "position"), foreign_keys=[("version_id", "article_versions", "id")],
     )
     db.table("article_images").create_index(["url"])
+    db.table("article_images").create_index(["image_key"])
     db.table("attachments").create(
         {"version_id": int, "position": int, "url": str, "filename": str, "link_text": str},
         pk=("version_id", "position"), foreign_keys=[("version_id", "article_versions", "id")],

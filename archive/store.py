@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from PIL import Image
 from sqlite_utils import Database
 
-from archive import records, schema, urls
+from archive import records, schema, urls, versions
 from archive.text import fold, nfc, safe_filename
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -127,6 +127,8 @@ class Archive:
         self.db: Database = schema.connect(self.directory / "archive.db")
         # What the last save_page did: "new", "changed", "unchanged", or None for a page that is not an article.
         self.last_change: str | None = None
+        # How many article versions the last save_media made (an image's bytes changed at the same URL).
+        self.last_image_versions = 0
 
     def __enter__(self) -> Self:
         return self
@@ -276,7 +278,8 @@ class Archive:
             "warc_record_id": warc_record_id or None,
         })
         self.db.table("article_images").insert_all(
-            {"version_id": version_id, "position": n, "url": i.url, "caption": i.caption, "alt": i.alt, "src": i.src}
+            {"version_id": version_id, "position": n, "url": i.url, "caption": i.caption, "alt": i.alt, "src": i.src,
+             "image_key": media_key(i.url), "digest": versions.current_digest(self.db, media_key(i.url))}
             for n, i in enumerate(content.images)
         )
         self.db.table("attachments").insert_all(
@@ -320,10 +323,14 @@ class Archive:
                     row["filename"] = name
                 self.db.table(table).insert(row, ignore=True)
             url = normalise(url)
+            key = media_key(url)
             self.db.table("media_urls").insert({"url": url, "digest": digest, "filename": name, "first_seen": seen,
                                                 "last_seen": seen, "run_id": run_id,
-                                                "warc_record_id": warc_record_id or None}, ignore=True)
+                                                "warc_record_id": warc_record_id or None, "image_key": key},
+                                               ignore=True)
             self._seen("media_urls", (url, digest), seen)
+            if table == "images":
+                self.last_image_versions = versions.image_changed(self.db, key, digest, seen, run_id, warc_record_id)
         return digest
 
     def _media_path(self, digest: str) -> str | None:

@@ -79,6 +79,8 @@ class ArchivePipeline:
                 archive.save_media(run_id, item.url, item.data, item.mime, item.filename, item.fetched_at,
                                    item.warc_record_id)
                 self.stats.inc_value("portal/media")
+                if archive.last_image_versions:
+                    self.stats.inc_value("portal/articles_changed", archive.last_image_versions)
         except Exception:  # a bad page never stops the crawl: log it with its URL, count it, go on
             url = item.page.url if isinstance(item, PageItem) else getattr(item, "url", "?")
             log.exception("could not store %s", url)

@@ -41,12 +41,12 @@ def test_edits_make_exactly_one_new_version_and_nothing_else_does(epochs):
     counts = dict(db.execute("select article_id, count(*) from article_versions group by article_id"))
     for page in truths[2]["pages"]:
         article = article_of(db, page)
-        edited = set(page["changes"]) & {"title", "body", "caption"}
+        edited = set(page["changes"]) & {"title", "body", "caption", "image"}
         if "new" in page["changes"]:
             assert counts[article] == 1, page["canonical_url"]
         elif edited:
             assert counts[article] == 2, (page["canonical_url"], page["changes"])
-        elif "image" not in page["changes"]:  # new bytes behind an image URL: see the replaced-image test
+        else:
             assert counts[article] == 1, (page["canonical_url"], counts[article])
 
 
@@ -79,6 +79,11 @@ def test_replaced_image_has_a_new_version_at_the_same_url(epochs):
         url = page["images"][0]["url"]
         digests = {d for u, d in db.execute("select url, digest from media_urls") if same_path(u, url)}
         assert len(digests) == 2
+        # The article's two versions show the two contents of that image, the text unchanged.
+        shown = db.execute("select v.content_hash, i.digest from article_versions v join article_images i "
+                           "on i.version_id = v.id and i.position = 0 where v.article_id = ? order by v.id",
+                           [article_of(db, page)]).fetchall()
+        assert len(shown) == 2 and shown[0][0] == shown[1][0] and {d for _, d in shown} == digests
 
 
 def same_path(a: str, b: str) -> bool:
