@@ -273,3 +273,76 @@ def demo(archive_dir: Path, articles: int) -> None:
         search.main([query, "--archive", str(archive_dir), "--limit", "3"], standalone_mode=False)
     click.echo(f"\nThe archive is in {archive_dir}/ (archive.db: open it with sqlite3 or datasette; media/: images "
                f"and files by content digest). Search it: portal-archive search --archive {archive_dir} 'Thọ Xuân'")
+
+
+schedule_option = click.option("--schedule", "schedule_path", type=click.Path(dir_okay=False, path_type=Path),
+                               default="schedule.yaml", show_default=True, help="The schedule file.")
+
+
+def _load_schedule(path: Path):
+    from archive.schedule import ScheduleError, load_schedule
+
+    try:
+        return load_schedule(path)
+    except ScheduleError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _log_to_stderr() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+@main.command("schedule")
+@schedule_option
+def schedule_command(schedule_path: Path) -> None:
+    """Run the schedule's jobs at their times, one at a time, until Ctrl-C or SIGTERM (see docs/schedule.md)."""
+    from archive.schedule import ScheduleError
+    from archive.scheduler import Scheduler
+
+    schedule = _load_schedule(schedule_path)
+    _log_to_stderr()
+    try:
+        Scheduler(schedule).start()
+    except ScheduleError as exc:  # every job disabled
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@schedule_option
+@click.argument("job")
+def run(schedule_path: Path, job: str) -> None:
+    """Run one JOB of the schedule now, once (for cron or a systemd timer); exits with the crawl's status."""
+    from archive.scheduler import Scheduler
+
+    schedule = _load_schedule(schedule_path)
+    if job not in schedule.jobs:
+        raise click.BadParameter(f"no job {job!r} in {schedule_path} (jobs: {', '.join(schedule.jobs)})",
+                                 param_hint="JOB")
+    _log_to_stderr()
+    returncode = Scheduler(schedule).run_job(schedule.jobs[job])
+    sys.exit(returncode if returncode >= 0 else 128 - returncode)  # killed by signal N: 128 + N, as shells say
+
+
+@main.command()
+@schedule_option
+def status(schedule_path: Path) -> None:
+    """Show each job of the schedule: its trigger, what it covers, its next run and its last run."""
+    from archive.schedule import next_runs
+    from archive.store import Archive
+    from archive.summary import last_run
+
+    schedule = _load_schedule(schedule_path)
+    upcoming = next_runs(schedule)
+    archive = Archive(schedule.archive) if (schedule.archive / "archive.db").exists() else None
+    try:
+        for name, job in schedule.jobs.items():
+            following, last = upcoming[name], (last_run(archive.db, name) if archive else None)
+            click.echo(f"{name}: {job.describe()}, covers {job.covers}; "
+                       + (f"next {following.isoformat(timespec='minutes')}" if following else "disabled") + "; "
+                       + (f"last run {last['id']} {last['status']} at {last['started_at']}" if last else "never run"))
+    finally:
+        if archive:
+            archive.close()

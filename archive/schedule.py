@@ -56,6 +56,7 @@ class Job:
         return "every" if DURATION.fullmatch(self.trigger) else "cron"
 
     def describe(self) -> str:
+        """For display: "every 6h" or "cron 0 2 * * *"."""
         return f"every {self.trigger}" if self.kind == "every" else f"cron {self.trigger}"
 
 
@@ -112,8 +113,10 @@ def job_trigger(job: Job, zone: ZoneInfo, now: datetime) -> BaseTrigger:
 def duration(text: str) -> int:
     """Seconds in "30s", "10m", "6h" or "1d"; ValueError otherwise."""
     found = DURATION.fullmatch(text)
-    if not found or not int(found.group(1)):
-        raise ValueError(f"{text!r} is not a duration")
+    if not found:
+        raise ValueError("a whole number and s, m, h or d: 30s, 10m, 6h, 1d")
+    if not int(found.group(1)):
+        raise ValueError("it must be longer than nothing")
     return int(found.group(1)) * UNITS[found.group(2)]
 
 
@@ -148,7 +151,7 @@ def crontab_weekdays(text: str) -> str:
     for item in text.lower().split(","):
         span, slash, step = item.partition("/")
         if slash and not (step.isdigit() and int(step)):
-            raise ValueError(f"weekday {text}: {step!r} is not a step")
+            raise ValueError(f'weekday {text}: "{step}" is not a step')
         if span == "*":
             first, last = 0, 6
         else:
@@ -168,7 +171,7 @@ def _weekday(text: str, field_text: str) -> int:
         return int(text)
     if text in WEEKDAYS:
         return WEEKDAYS.index(text)
-    raise ValueError(f"weekday {field_text}: {text!r} is not a weekday (0-7, Sunday being 0 or 7, or sun-sat)")
+    raise ValueError(f'weekday {field_text}: "{text}" is not a weekday (0-7, Sunday being 0 or 7, or sun-sat)')
 
 
 class _Reader:
@@ -176,11 +179,10 @@ class _Reader:
 
     def __init__(self, path: Path, text: str):
         self.path = path
-        self.text = text
         self.loader = yaml.SafeLoader(text)
 
-    def error(self, node: Node | None, where: str, problem: str) -> ScheduleError:
-        line = node.start_mark.line + 1 if node is not None else 1
+    def error(self, node: Node, where: str, problem: str) -> ScheduleError:
+        line = node.start_mark.line + 1
         return ScheduleError(f"{self.path}:{line}: {where}: {problem}" if where else f"{self.path}:{line}: {problem}")
 
     def schedule(self) -> Schedule:
@@ -257,9 +259,8 @@ class _Reader:
         text = self.text_of(node, where)
         try:
             return duration(text)
-        except ValueError:
-            raise self.error(node, where, f'"{text}" is not a duration (a whole number and s, m, h or d: '
-                                          f'30s, 10m, 6h, 1d)') from None
+        except ValueError as exc:
+            raise self.error(node, where, f'"{text}" is not a duration ({exc})') from None
 
     # Keys
 

@@ -81,9 +81,9 @@ class Scheduler:
     def run_job(self, job: Job) -> int:
         """Run one job's command as a child process in a process group of its own, and return its exit code.
 
-        SIGINT and SIGTERM received meanwhile are forwarded to it, once each (the crawl stops resumably on the
-        first, at once on the second). A child killed by a signal leaves its runs marked running: they are marked
-        failed.
+        Called from the main thread, it forwards the SIGINT and SIGTERM received meanwhile to the child, once each
+        (the crawl stops resumably on the first, at once on the second). A child killed by a signal leaves its runs
+        marked running: they are marked failed.
         """
         returncode = self._run(job, scheduled=False)
         assert returncode is not None
@@ -93,7 +93,7 @@ class Scheduler:
         """Schedule the enabled jobs and run them, in the foreground, until SIGINT or SIGTERM (or stop()).
 
         On the signal the running job gets it too, and start() returns once that job has ended; a job queued
-        behind it does not start.
+        behind it does not start. A Scheduler starts once.
         """
         jobs = [job for job in self.schedule.jobs.values() if job.enabled]
         if not jobs:
