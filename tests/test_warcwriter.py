@@ -1,4 +1,4 @@
-"""WARC writing, rule by rule of /work/shared/warc-rules.md, read back with warcio and checked by the tools that consume
+"""WARC writing, rule by rule of the shared warc-rules.md, read back with warcio and checked by the tools that consume
 our files (`warcio check`, `warcio index`, `cdxj-indexer`)."""
 
 from __future__ import annotations
