@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
@@ -27,6 +28,12 @@ class History:
     def article_at(self, url: str) -> int | None:
         row = self.db.execute("select article_id from url_aliases where url = ?", [normalise(url)]).fetchone()
         return row[0] if row else None
+
+    def images_of(self, url: str) -> list[str]:
+        """The images the current version of the article at `url` shows."""
+        return [u for (u,) in self.db.execute(
+            "select i.url from article_images i join articles a on a.current_version_id = i.version_id "
+            "join url_aliases u on u.article_id = a.id where u.url = ? order by i.position", [normalise(url)])]
 
     def not_modified(self, url: str, when: datetime) -> str:
         """A 304: the page or file is as last archived. Returns what it was: "article", "media" or ""."""
@@ -68,3 +75,28 @@ class History:
         self.db.table("article_events").insert({
             "article_id": article_id, "event": event, "at": at, "url": normalise(url), "status": status,
             "evidence": evidence, "warc_record_id": warc_record_id or None, "run_id": run_id})
+
+
+def recheck_policy(text: str | None) -> list[tuple[int | None, int]]:
+    """PORTAL_RECHECK as the scheduler passes it: JSON [[age seconds or null, every seconds], ...]."""
+    return [(age, every) for age, every in json.loads(text or "[]")]
+
+
+def due_for_recheck(db: Database, policy: list[tuple[int | None, int]], now: datetime | None = None) -> list[str]:
+    """One URL per archived article (its most recently seen) that the policy says to check again now.
+
+    An article's age runs from its publication or its last change, whichever is later; the first policy line
+    whose age fits gives how often it is checked; an article older than every line is not checked.
+    """
+    now = now or datetime.now(timezone.utc)
+    due = []
+    for published, changed, last_seen, url in db.execute(
+            "select a.published, v.first_seen, a.last_seen, (select u.url from url_aliases u where u.article_id = a.id "
+            "order by u.last_seen desc limit 1) from articles a join article_versions v on v.id = a.current_version_id "
+            "where a.removed_at is null"):
+        moments = [datetime.fromisoformat(t) for t in (published, changed) if t]
+        age = (now - max(moments)).total_seconds() if moments else 0
+        every = next((every for limit, every in policy if limit is None or age <= limit), None)
+        if every is not None and url and (now - datetime.fromisoformat(last_seen)).total_seconds() >= every:
+            due.append(url)
+    return due

@@ -17,11 +17,12 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 
 from archive.extract import extract
+from archive.history import History, due_for_recheck, recheck_policy
 from archive.menus import category_labels, wants_labels
 from archive.text import disposition_filename
 from archive.records import ARTICLE_KINDS
-from archive.urls import (START_URLS, category_of, folder_of, is_article_url, is_portal, normalise,
-                          page_number)
+from archive.urls import (START_URLS, category_of, folder_of, identity_key, is_article_url, is_portal,
+                          normalise, page_number)
 from crawler import profiles
 from crawler.items import GoneItem, MediaItem, NotModifiedItem, PageItem
 from crawler.session import session_for
@@ -89,9 +90,20 @@ class PortalSpider(scrapy.Spider):
     async def start(self):
         self.requested: set[str] = set()
         self.archived_media: set[str] = set()
-        if self.settings.getbool("PORTAL_RESUME"):  # images and files a killed run stored are not fetched again
-            db = session_for(self.crawler).archive.db
+        self.known_articles: set[str] = set()
+        self.covers = self.settings.get("PORTAL_COVERS") or "full"
+        db = session_for(self.crawler).archive.db
+        if self.settings.getbool("PORTAL_RESUME") or self.covers == "discover":
+            # Images and files already archived are not fetched again (a resumed or an incremental run).
             self.archived_media = {url for (url,) in db.execute("select url from media_urls")}
+        if self.covers == "recheck":  # archived articles due under the policy, and nothing else
+            self.rechecking = False
+            policy = recheck_policy(self.settings.get("PORTAL_RECHECK"))
+            for url in due_for_recheck(db, policy):
+                yield scrapy.Request(url, callback=self.parse_page, meta={"recheck": True}, dont_filter=True)
+            return
+        if self.covers == "discover":  # menus and listings, and the articles not archived yet
+            self.known_articles = {key for (key,) in db.execute("select identity_key from url_aliases")}
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse_page)
 
@@ -118,6 +130,11 @@ class PortalSpider(scrapy.Spider):
             url = response.urljoin(url.strip())
             if url.startswith(("http://", "https://")) and self.first_time(url) and self.media_wanted(url):
                 yield scrapy.Request(url, callback=self.parse_media, meta={"allow_offsite": True})
+        if response.meta.get("recheck"):  # a recheck follows no page link: only the page's own images and files
+            for url in page.links:
+                if is_file_url(url) and self.first_time(url) and self.media_wanted(url):
+                    yield scrapy.Request(url, callback=self.parse_media, meta={"allow_offsite": True})
+            return
         items = []
         for url in page.links:
             if is_file_url(url):
@@ -126,7 +143,7 @@ class PortalSpider(scrapy.Spider):
             elif is_portal(url):
                 if category and is_article_url(url) and category_of(url).startswith(category):
                     items.append(url)
-                if self.first_time(url):
+                if self.first_time(url) and not (self.known_articles and identity_key(url) in self.known_articles):
                     yield scrapy.Request(url, callback=self.parse_page)
         yield from self.next_listing_page(response, category, items)
 
@@ -163,6 +180,11 @@ class PortalSpider(scrapy.Spider):
         now = datetime.now(timezone.utc)
         if response.status == 304:
             yield NotModifiedItem(response.url, now)
+            if response.meta.get("recheck"):  # the page is unchanged; its images may not be (same URL, new bytes)
+                db = session_for(self.crawler).archive.db
+                for url in History(db).images_of(response.url):
+                    if self.first_time(url):
+                        yield scrapy.Request(url, callback=self.parse_media, meta={"allow_offsite": True})
             if response.meta.get("unlinked") and not self.settings.getbool("PORTAL_RESUME"):
                 yield GoneItem(response.url, response.status, now, response.meta.get("warc_record_id", ""))
         elif is_portal(response.url):

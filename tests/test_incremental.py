@@ -1,0 +1,90 @@
+"""Scheduled incremental runs on the site over time: `discover` finds what is new, `recheck` what changed or went."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from archive.history import due_for_recheck
+from archive.store import Archive
+from replica.server import ReplicaServer, Settings
+from test_crawl import crawl, urlopen_text
+from test_versions import article_of, same_path
+
+
+@pytest.fixture(scope="module")
+def incremental(tmp_path_factory):
+    archive = tmp_path_factory.mktemp("incremental") / "archive"
+    with ReplicaServer(Settings(seed=29, articles=60)) as server:
+        assert crawl(server, archive).returncode == 0
+        before = json.loads(urlopen_text(f"{server.url}/_replica/truth"))
+        server.call(server.replica.set_epoch, 2)
+        discover = crawl(server, archive, "-s", "PORTAL_COVERS=discover")
+        recheck = crawl(server, archive, "-s", "PORTAL_COVERS=recheck", "-s", "PORTAL_RECHECK=[[null, 0]]")
+        assert discover.returncode == 0 and recheck.returncode == 0, recheck.stderr[-3000:]
+        after = json.loads(urlopen_text(f"{server.url}/_replica/truth"))
+    yield archive, before, after
+
+
+def runs(db: sqlite3.Connection) -> list[tuple]:
+    return db.execute("select id, articles_new, articles_changed, articles_removed, not_modified from crawl_runs "
+                      "order by id").fetchall()
+
+
+def test_discover_finds_new_articles_without_fetching_known_ones(incremental):
+    archive, before, after = incremental
+    db = sqlite3.connect(archive / "archive.db")
+    discover = runs(db)[1]
+    new = [p for p in after["pages"] if "new" in p["changes"]]
+    assert discover[1] == len(new) and discover[2] == 0
+    gone = {u for g in after["removed"] for u in g["urls"]}  # fetched once more on purpose: see below
+    known = {u for p in before["pages"] for u in p["urls"]} - gone
+    fetched = {u for (u,) in db.execute("select url from fetches where run_id = ? and status in (200, 304)",
+                                        [discover[0]])}
+    refetched = sorted(fetched & known)
+    assert not refetched, refetched[:3]
+    # Removed articles are noticed too: nothing links them any more, so they are fetched once more.
+    removed = {article_of(db, g) for g in after["removed"]}
+    marked = {a for (a,) in db.execute("select article_id from article_events where run_id = ? and event = 'removed'",
+                                       [discover[0]])}
+    assert marked == removed
+
+
+def test_recheck_finds_every_edit_and_nothing_else(incremental):
+    archive, _, after = incremental
+    db = sqlite3.connect(archive / "archive.db")
+    recheck = runs(db)[2]
+    counts = dict(db.execute("select article_id, count(*) from article_versions group by article_id"))
+    for page in after["pages"]:
+        edited = set(page["changes"]) & {"title", "body", "caption", "image"}
+        assert counts[article_of(db, page)] == (2 if edited else 1), (page["canonical_url"], page["changes"])
+    edits = sum(1 for p in after["pages"] if set(p["changes"]) & {"title", "body", "caption", "image"})
+    assert recheck[2] == edits and recheck[1] == 0
+    assert recheck[4] > 0.8 * len(after["pages"])  # the rest answered 304
+    replaced = next(p for p in after["pages"] if "image" in p["changes"])
+    digests = {d for u, d in db.execute("select url, digest from media_urls") if same_path(u, replaced["images"][0]["url"])}
+    assert len(digests) == 2
+
+
+def test_recheck_policy_checks_recent_articles_more_often(tmp_path):
+    from archive.records import Page
+
+    now = datetime(2025, 7, 1, tzinfo=timezone.utc)
+    with Archive(tmp_path) as archive:
+        run = archive.start_run("crawl")
+        day = timedelta(days=1)
+        # (published, first archived, last seen): the age runs from the later of publication and last change.
+        for n, (published, first, last) in enumerate([(now - 2 * day, now - 2 * day, now - timedelta(hours=7)),
+                                                      (now - 2 * day, now - 2 * day, now - timedelta(hours=1)),
+                                                      (now - 400 * day, now - 300 * day, now - 3 * day),
+                                                      (now - 400 * day, now - 400 * day, now - 40 * day)]):
+            page = Page(url=f"https://thoxuan.vn/web/trang-chu/thong-bao/bai-{n}.html", kind="article",
+                        title=f"Bài {n}", lead="Dẫn", body=["Đoạn."], published=published, published_precision="day")
+            archive.save_page(run, page, first)
+            archive.save_page(run, page, last)  # unchanged: seen again
+        policy = [(7 * 86400, 6 * 3600), (365 * 86400, 7 * 86400), (None, 30 * 86400)]
+        due = due_for_recheck(archive.db, policy, now)
+    assert sorted(u.rsplit("/", 1)[1] for u in due) == ["bai-0.html", "bai-3.html"]
