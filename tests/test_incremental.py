@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
+import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -15,17 +20,48 @@ from test_crawl import crawl, urlopen_text
 from test_versions import article_of, same_path
 
 
+SCHEDULE = """\
+timezone: Asia/Ho_Chi_Minh
+archive: {archive}
+recheck:
+  - {{age: any, every: 1s}}
+jobs:
+  discover:
+    trigger: {{cron: "15 7,12,17 * * *"}}
+    covers: discover
+    settings: {{PORTAL_PROFILE: fast}}
+  recheck:
+    trigger: {{cron: "0 2 * * *"}}
+    covers: recheck
+    settings: {{PORTAL_PROFILE: fast}}
+"""
+
+
+def run_job(schedule: Path, job: str, server: ReplicaServer) -> None:
+    """What `portal-archive schedule` does when the job comes due, as cron would: `portal-archive run JOB`."""
+    env = dict(os.environ, http_proxy=server.url, https_proxy=server.url)
+    result = subprocess.run([sys.executable, "-m", "archive", "run", job, "--schedule", str(schedule)], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
 @pytest.fixture(scope="module")
 def incremental(tmp_path_factory):
-    archive = tmp_path_factory.mktemp("incremental") / "archive"
+    folder = tmp_path_factory.mktemp("incremental")
+    archive = folder / "archive"
+    schedule = folder / "schedule.yaml"
+    schedule.write_text(SCHEDULE.format(archive=archive))
     with ReplicaServer(Settings(seed=29, articles=60)) as server:
-        assert crawl(server, archive).returncode == 0
+        assert crawl(server, archive).returncode == 0  # epoch 1: the first, full crawl
         before = json.loads(urlopen_text(f"{server.url}/_replica/truth"))
         server.call(server.replica.set_epoch, 2)
-        discover = crawl(server, archive, "-s", "PORTAL_COVERS=discover")
-        recheck = crawl(server, archive, "-s", "PORTAL_COVERS=recheck", "-s", "PORTAL_RECHECK=[[null, 0]]")
-        assert discover.returncode == 0 and recheck.returncode == 0, recheck.stderr[-3000:]
+        run_job(schedule, "discover", server)
+        time.sleep(1.1)  # the policy rechecks what was not seen for a second
+        run_job(schedule, "recheck", server)
         after = json.loads(urlopen_text(f"{server.url}/_replica/truth"))
+        server.call(server.replica.set_epoch, 3)
+        time.sleep(1.1)
+        run_job(schedule, "recheck", server)
     yield archive, before, after
 
 
@@ -88,3 +124,17 @@ def test_recheck_policy_checks_recent_articles_more_often(tmp_path):
         policy = [(7 * 86400, 6 * 3600), (365 * 86400, 7 * 86400), (None, 30 * 86400)]
         due = due_for_recheck(archive.db, policy, now)
     assert sorted(u.rsplit("/", 1)[1] for u in due) == ["bai-0.html", "bai-3.html"]
+
+
+def test_a_recheck_of_the_unchanged_site_makes_no_version_and_is_mostly_304s(incremental):
+    archive, _, _ = incremental
+    db = sqlite3.connect(archive / "archive.db")
+    last = runs(db)[3]
+    assert db.execute("select count(*) from article_versions where run_id = ?", [last[0]]).fetchone()[0] == 0
+    fetches = db.execute(
+        "select f.status, r.warc_type from fetches f join url_aliases a on a.url = f.url "
+        "left join warc_records r on r.record_id = f.warc_record_id where f.run_id = ?", [last[0]]).fetchall()
+    unchanged = sum(1 for status, kind in fetches if status == 304 or kind == "revisit")
+    assert fetches and unchanged / len(fetches) >= 0.95, (unchanged, len(fetches))
+    jobs = [job for (job,) in db.execute("select job from crawl_runs order by id")]
+    assert jobs == ["crawl", "discover", "recheck", "recheck"]
