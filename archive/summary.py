@@ -30,7 +30,7 @@ def print_summary(db: Database, run: dict | None) -> None:
                f"{run['errors'] or 0} errors")
     sections = sorted((k.rsplit("/", 1)[1], v) for k, v in stats.items() if k.startswith("portal/section/"))
     if sections:
-        click.echo("  pages by section: " + ", ".join(f"{name or 'home'} {n}" for name, n in sections))
+        click.echo("  article captures by section: " + ", ".join(f"{name or 'home'} {n}" for name, n in sections))
     if failures:
         click.echo("  failed fetches: " + ", ".join(f"{row['what']} ×{row['n']}" for row in failures[:8]))
     click.echo(f"  the archive holds {totals[0]} articles, {totals[1]} images and {totals[2]} files")
