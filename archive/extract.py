@@ -22,7 +22,7 @@ from w3lib.url import safe_url_string
 
 from archive.markup import HEADINGS, Block, Reader, decode_html, parse, squash
 from archive.records import AttachmentRef, ImageRef, Page
-from archive.urls import PORTAL_HOSTS, file_name, portal_path
+from archive.urls import PORTAL_HOSTS, file_name, is_file_url, portal_path
 
 __all__ = ["decode_html", "extract"]
 
@@ -42,8 +42,6 @@ _CHROME = re.compile(r"date|\d{1,3}\s*%|Truy cập|Ý kiến thăm dò|Biểu qu
                      r"Tháng này|Tất cả|Đang truy cập|Trực tuyến)\s*:?\s*[\d.,]*", re.IGNORECASE)
 _CHROME_TEXTS = frozenset({SITE_TITLE.casefold(), FIXED_LABEL.casefold()})
 _LISTED_DATE = re.compile(r"\(\d{1,2}/\d{1,2}/\d{4}\)")
-_FILE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)$|/document_library/get_file$",
-                   re.IGNORECASE)
 _HTML = re.compile(r"<\s*(!doctype\s+html|html|head|body|title|meta|div|p|br|h[1-6]|span|center)[\s>/]",
                    re.IGNORECASE)
 _STRONG_HTML = re.compile(r"<\s*(!doctype\s+html|html)[\s>]", re.IGNORECASE)
@@ -248,7 +246,7 @@ def _fields(region: list[Block], urls: _Urls) -> _Fields:
     role: dict[int, str] = {}  # id(block) → "file", "author", "caption" or "image"
     seen: set[str] = set()
     for block in blocks:
-        files = [(url, text) for url, text in ((urls.absolute(h), t) for h, t in block.links) if _is_file(url)]
+        files = [(url, text) for url, text in ((urls.absolute(h), t) for h, t in block.links) if is_file_url(url)]
         for url, text in files:
             if url not in seen:
                 seen.add(url)
@@ -325,10 +323,6 @@ def _only_links(text: str, link_texts: list[str]) -> bool:
     for link_text in link_texts:
         text = text.replace(link_text, "", 1)
     return not any(char.isalnum() for char in text)
-
-
-def _is_file(url: str) -> bool:
-    return bool(url) and bool(_FILE.search(unquote(urlsplit(url).path)))
 
 
 def _wanted_image(img: lxml_html.HtmlElement) -> bool:

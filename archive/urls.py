@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote, urlsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
@@ -88,6 +89,15 @@ def page_number(url: str) -> int:
         if key == "page" and value.isdigit():
             return max(1, int(value))
     return 1
+
+
+# Attachments: office documents and archives, or the portal's download servlet (which names its file elsewhere).
+FILE_PATH = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)$|/document_library/get_file$", re.IGNORECASE)
+
+
+def is_file_url(url: str) -> bool:
+    """Whether a link is to an attachment rather than a page."""
+    return bool(url) and bool(FILE_PATH.search(unquote(urlsplit(url).path)))
 
 
 def file_name(url: str) -> str:

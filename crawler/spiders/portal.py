@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -21,19 +20,13 @@ from archive.history import History, due_for_recheck, recheck_policy
 from archive.menus import category_labels, wants_labels
 from archive.text import disposition_filename
 from archive.records import ARTICLE_KINDS
-from archive.urls import (START_URLS, category_of, folder_of, identity_key, is_article_url, is_portal,
-                          normalise, page_number)
+from archive.urls import (START_URLS, category_of, folder_of, identity_key, is_article_url, is_file_url,
+                          is_portal, normalise, page_number)
 from crawler import profiles
 from crawler.items import GoneItem, MediaItem, NotModifiedItem, PageItem
 from crawler.session import session_for
 
-FILE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".odt", ".ods")
 REQUISITES = "//img/@src | //link[@rel='stylesheet']/@href | //script/@src"
-
-
-def is_file_url(url: str) -> bool:
-    path = urlsplit(url).path.lower()
-    return path.endswith(FILE_SUFFIXES) or "/document_library/get_file" in path
 
 
 class PortalSpider(scrapy.Spider):
@@ -111,10 +104,10 @@ class PortalSpider(scrapy.Spider):
         if response.status in (304, 404, 410):
             yield from self.parse_status(response)
             return
-        if not isinstance(response, TextResponse) or b"html" not in (response.headers.get(b"Content-Type") or b"html"):
+        content_type = header(response, b"Content-Type")
+        if not isinstance(response, TextResponse) or "html" not in (content_type or "html"):
             yield from self.parse_media(response)
             return
-        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         page = extract(response.url, response.body, content_type)
         self.learn_labels(response)
         category = category_of(response.url)
@@ -171,8 +164,7 @@ class PortalSpider(scrapy.Spider):
     def learn_labels(self, response: Response) -> None:
         """Menus and section pages name the categories: the text of every link to a category page."""
         if wants_labels(response.url):
-            content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-            for path, label in category_labels(response.url, response.body, content_type).items():
+            for path, label in category_labels(response.url, response.body, header(response, b"Content-Type")).items():
                 self.labels.setdefault(path, label)
 
     def parse_status(self, response: Response):
@@ -194,8 +186,11 @@ class PortalSpider(scrapy.Spider):
         if response.status in (304, 404, 410):
             yield from self.parse_status(response)
             return
-        headers = response.headers
-        mime = (headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip()
-        filename = disposition_filename((headers.get(b"Content-Disposition") or b"").decode("latin-1"))
+        mime = header(response, b"Content-Type").split(";")[0].strip()
+        filename = disposition_filename(header(response, b"Content-Disposition"))
         yield MediaItem(response.url, response.body, mime, response.status, datetime.now(timezone.utc), filename,
                         response.meta.get("warc_record_id", ""))
+
+
+def header(response: Response, name: bytes) -> str:
+    return (response.headers.get(name) or b"").decode("latin-1")
