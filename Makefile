@@ -2,8 +2,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# pywb (replay tests, and `wayback` for exported collections) lives in a venv of its own: its brotlipy replaces
-# the brotli module Scrapy decodes with.
+# pywb (replay tests, and `wayback` for exported collections) and py-wacz (`wacz validate`) live in a venv of their
+# own: pywb's brotlipy replaces the brotli module Scrapy decodes with.
 PYWB := .venv-pywb
 PORT ?= 8080
 ARTICLES ?= 300
@@ -17,10 +17,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-$(PYWB)/.installed:
+$(PYWB)/.installed: Makefile
 	$(PYTHON) -m venv $(PYWB)
 	$(PYWB)/bin/python -m pip install --quiet --upgrade pip
-	$(PYWB)/bin/python -m pip install --quiet 'pywb==2.10.0'
+	$(PYWB)/bin/python -m pip install --quiet 'pywb==2.10.0' 'wacz>=0.5'
 	touch $@
 
 ## The main job on the bundled replica: crawl it through its proxy into demo-archive/, then show what it holds.
@@ -33,7 +33,7 @@ replica: $(VENV)/.installed
 
 ## Run the whole test suite.
 test: $(VENV)/.installed $(PYWB)/.installed
-	PYWB_WAYBACK=$(CURDIR)/$(PYWB)/bin/wayback $(BIN)/python -m pytest
+	PYWB_WAYBACK=$(CURDIR)/$(PYWB)/bin/wayback WACZ=$(CURDIR)/$(PYWB)/bin/wacz $(BIN)/python -m pytest
 
 ## Measure the replica's throughput (docs/replica.md).
 bench-replica: $(VENV)/.installed
