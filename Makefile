@@ -8,7 +8,7 @@ PYWB := .venv-pywb
 PORT ?= 8080
 ARTICLES ?= 300
 
-.PHONY: demo replica test bench-replica bench-crawl clean
+.PHONY: demo replica test screenshots bench-replica bench-crawl clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -34,6 +34,10 @@ replica: $(VENV)/.installed
 ## Run the whole test suite.
 test: $(VENV)/.installed $(PYWB)/.installed
 	PYWB_WAYBACK=$(CURDIR)/$(PYWB)/bin/wayback WACZ=$(CURDIR)/$(PYWB)/bin/wacz $(BIN)/python -m pytest
+
+## Take the screenshots of the web UI in docs/screenshots/ (the browser tests take them).
+screenshots: $(VENV)/.installed
+	PORTAL_ARCHIVE_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/test_browser.py
 
 ## Measure the replica's throughput (docs/replica.md).
 bench-replica: $(VENV)/.installed

@@ -29,7 +29,26 @@ class SearchResult:
     category_path: str
     canonical_url: str
     snippet: str  # the best matching passage, each match [in brackets]
-    rank: float  # FTS5 bm25: lower is better
+    rank: float  # FTS5 bm25: lower is better (0 when no words were asked for)
+    category_label: str = ""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search is narrowed to, besides its words. Dates are `YYYY-MM-DD` (Vietnam time), both ends included."""
+
+    category: str = ""  # a category path, or a parent of it (`tin-tuc-su-kien` takes its sub-categories)
+    year: str = ""
+    date_from: str = ""
+    date_to: str = ""
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    results: list[SearchResult]
+    total: int  # matches in all, before paging
+    categories: list[tuple[str, str, int]]  # facet: (path, label, matches), most first, ignoring the category filter
+    years: list[tuple[str, int]]  # facet: (year, matches), newest first, ignoring the year filter
 
 
 def phrases(query: str) -> list[tuple[str, ...]]:
@@ -73,8 +92,11 @@ def search(source: Database | Archive, query: str, limit: int = 20, offset: int 
     ]
 
 
-def snippet(texts: list[str | None], groups: list[tuple[str, ...]], width: int = SNIPPET_WIDTH) -> str:
-    """A passage, in its own spelling, of the text that matches most of the query, every match [bracketed]."""
+def snippet(texts: list[str | None], groups: list[tuple[str, ...]], width: int = SNIPPET_WIDTH,
+            marks: tuple[str, str] = ("[", "]")) -> str:
+    """A passage, in its own spelling, of the text that matches most of the query, every match [bracketed]
+    (between `marks`, which are taken out of the text first)."""
+    texts = [t.replace(marks[0], "").replace(marks[1], "") if t else t for t in texts]
     patterns = [re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])")
                 for words in groups]
     best: tuple[int, str, list[tuple[int, int]]] = (0, next((t for t in texts if t), ""), [])
@@ -87,7 +109,7 @@ def snippet(texts: list[str | None], groups: list[tuple[str, ...]], width: int =
         matched = sum(1 for spans in found if spans)
         if matched > best[0]:
             best = (matched, text, [span for spans in found for span in spans])
-    return _passage(best[1], best[2], width)
+    return _passage(best[1], best[2], width, marks)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -100,7 +122,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _passage(text: str, spans: list[tuple[int, int]], width: int) -> str:
+def _passage(text: str, spans: list[tuple[int, int]], width: int, marks: tuple[str, str]) -> str:
     spans = _merge(spans)
     first = spans[0][0] if spans else 0
     start = max(0, first - SNIPPET_BEFORE)
@@ -117,7 +139,89 @@ def _passage(text: str, spans: list[tuple[int, int]], width: int) -> str:
         left, right = max(left, at), min(right, end)
         if left >= right:
             continue
-        out += [text[at:left], "[", text[left:right], "]"]
+        out += [text[at:left], marks[0], text[left:right], marks[1]]
         at = right
     out += [text[at:end], "…" if end < len(text) else ""]
     return " ".join("".join(out).split())
+
+
+DATE = re.compile(r"\d{4}-\d\d-\d\d")
+YEAR = re.compile(r"\d{4}")
+
+
+def search_page(source: Database | Archive, query: str, filters: Filters = Filters(), limit: int = 20,
+                offset: int = 0, marks: tuple[str, str] = ("[", "]")) -> SearchPage:
+    """One page of a search with filters and facets, for the web UI.
+
+    With words, matches are ranked best first; with none, every article passing the filters is listed, newest first.
+    Filters that are not well formed (`2024-13-01`, a year of letters) raise ValueError.
+    """
+    db = source if isinstance(source, Database) else source.db
+    for value in (filters.date_from, filters.date_to):
+        if value and not DATE.fullmatch(value):
+            raise ValueError(f"not a date (YYYY-MM-DD): {value!r}")
+    if filters.year and not YEAR.fullmatch(filters.year):
+        raise ValueError(f"not a year: {filters.year!r}")
+    groups = phrases(query)
+    if query.strip() and not groups:  # only punctuation: nothing can match
+        return SearchPage([], 0, [], [])
+    match = _match(groups)
+    source_sql = ("articles_fts join articles a on a.rowid = articles_fts.rowid" if match else "articles a")
+
+    def where(skip: str = "") -> tuple[str, list]:
+        parts, params = [], []
+        if match:
+            parts.append("articles_fts match ?")
+            params.append(match)
+        if filters.category and skip != "category":
+            parts.append("(a.category_path = ? or a.category_path like ? escape '\\')")
+            params += [filters.category, _like_prefix(filters.category) + "/%"]
+        if filters.year and skip != "year":
+            parts.append("substr(a.published, 1, 4) = ?")
+            params.append(filters.year)
+        if filters.date_from:
+            parts.append("a.published >= ?")
+            params.append(filters.date_from)
+        if filters.date_to:  # the whole day: every time of that day sorts before the next day
+            parts.append("a.published < ?")
+            params.append(filters.date_to + "~")
+        return (" where " + " and ".join(parts)) if parts else "", params
+
+    clause, params = where()
+    total = db.execute(f"select count(*) from {source_sql}{clause}", params).fetchone()[0]
+    order = "rank, a.id" if match else "a.published desc, a.id desc"
+    rank = "articles_fts.rank" if match else "0"
+    rows = db.execute(
+        f"""select a.id, a.title, a.published, a.category_path, a.canonical_url, a.lead, a.body, a.captions,
+                   coalesce(nullif(c.label, ''), a.category_label, '') as label, {rank} as rank
+            from {source_sql} left join categories c on c.path = a.category_path{clause}
+            order by {order} limit ? offset ?""", [*params, int(limit), max(0, int(offset))]).fetchall()
+    results = [
+        SearchResult(article_id=r[0], title=r[1] or "", published=r[2], category_path=r[3] or "",
+                     canonical_url=r[4], snippet=snippet([r[5], r[6], r[7], r[1]], groups, marks=marks) if groups else _lead(r[5]),
+                     rank=r[9], category_label=r[8])
+        for r in rows
+    ]
+    clause, params = where(skip="category")
+    categories = [tuple(r) for r in db.execute(
+        f"""select a.category_path, coalesce(nullif(c.label, ''), max(a.category_label), ''), count(*)
+            from {source_sql} left join categories c on c.path = a.category_path{clause}
+            group by a.category_path order by count(*) desc, a.category_path""", params)]
+    clause, params = where(skip="year")
+    years = [tuple(r) for r in db.execute(
+        f"""select substr(a.published, 1, 4) as year, count(*) from {source_sql}{clause}
+            {"and" if clause else "where"} a.published is not null and a.published != ''
+            group by year order by year desc""", params)]
+    return SearchPage(results, total, categories, years)
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _lead(text: str | None, width: int = SNIPPET_WIDTH) -> str:
+    text = " ".join((text or "").split())
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[:cut if cut > 0 else width] + " …"

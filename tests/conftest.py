@@ -122,3 +122,58 @@ def make_replica():
     yield start
     for server in servers:
         server.stop()
+
+
+@dataclass
+class Browsed:
+    """An archive of two epochs of a replica (the `xss` fault on), served by `portal-archive browse`."""
+
+    archive: object  # Path of the archive directory
+    truths: dict  # epoch → the replica's ground truth
+    url: str  # the web UI, e.g. http://127.0.0.1:PORT
+
+
+@pytest.fixture(scope="session")
+def browsed(tmp_path_factory):
+    """Crawl epochs 1 and 2 of a replica into one archive, then serve it with `portal-archive browse`."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from test_crawl import crawl, urlopen_text
+
+    archive = tmp_path_factory.mktemp("browse") / "archive"
+    truths = {}
+    with ReplicaServer(Settings(seed=23, articles=60, faults=frozenset({"xss"}))) as server:
+        for epoch in (1, 2):
+            server.call(server.replica.set_epoch, epoch)
+            result = crawl(server, archive)
+            assert result.returncode == 0, result.stderr[-3000:]
+            truths[epoch] = json.loads(urlopen_text(f"{server.url}/_replica/truth"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
+    process = subprocess.Popen([sys.executable, "-m", "archive", "browse", "--archive", str(archive), "--port",
+                                str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/-/versions.json", timeout=5):
+                break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("portal-archive browse did not start:\n" + (process.stdout.read() or ""))
+            time.sleep(0.2)
+    try:
+        yield Browsed(archive, truths, url)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
