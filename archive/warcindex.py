@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from sqlite_utils import Database
 
 from archive import schema
+from archive.urls import normalise
 from archive.warcfiles import RecordRef
 
 # Runs whose responses may be the originals of revisits: a failed or interrupted run's records are referenced only
@@ -52,8 +53,20 @@ class WarcIndex:
         return self._response("r.payload_digest = ?", payload_digest, run_id, "asc")
 
     def last_response(self, url: str, run_id: int | None) -> RecordRef | None:
-        """The latest response record for this URL from a sound run or this one (what a 304 confirms)."""
-        return self._response("r.target_uri = ?", url, run_id, "desc")
+        """The response record a 304 for this URL confirms, from a sound run or this one: the latest successful
+        capture of the URL under any spelling (`(1)` or `%281%29`), or that capture's original when it was a revisit
+        (the same bytes as another URL)."""
+        marks = ",".join("?" * len(SOUND_RUNS))
+        row = self.db.execute(
+            "select r.warc_type, r.record_id, r.refers_to from fetches f "
+            "join warc_records r on r.record_id = f.warc_record_id left join crawl_runs c on c.id = r.run_id "
+            f"where f.url = ? and f.status in (200, 304) and r.warc_type in ('response', 'revisit') "
+            f"and (c.status in ({marks}) or r.run_id = ?) order by r.rowid desc limit 1",
+            [normalise(url), *SOUND_RUNS, run_id]).fetchone()
+        if row is None:  # records indexed by crash recovery have no fetch: the same spelling, then
+            return self._response("r.target_uri = ?", url, run_id, "desc")
+        kind, record_id, refers_to = row
+        return self._response("r.record_id = ?", record_id if kind == "response" else refers_to, run_id, "desc")
 
     def _response(self, condition: str, value: str, run_id: int | None, order: str) -> RecordRef | None:
         marks = ",".join("?" * len(SOUND_RUNS))

@@ -138,3 +138,19 @@ def test_a_recheck_of_the_unchanged_site_makes_no_version_and_is_mostly_304s(inc
     assert fetches and unchanged / len(fetches) >= 0.95, (unchanged, len(fetches))
     jobs = [job for (job,) in db.execute("select job from crawl_runs order by id")]
     assert jobs == ["crawl", "discover", "recheck", "recheck"]
+
+
+def test_every_304_is_archived_as_a_revisit_of_a_response(incremental):
+    """Even for an address whose last capture was itself a revisit (the same image behind both portal hosts)."""
+    archive, _, _ = incremental
+    db = sqlite3.connect(archive / "archive.db")
+    answers = db.execute(
+        "select r.warc_type, o.warc_type from fetches f join warc_records r on r.record_id = f.warc_record_id "
+        "left join warc_records o on o.record_id = r.refers_to where f.status = 304").fetchall()
+    assert answers and all(kinds == ("revisit", "response") for kinds in answers), set(answers)
+    # the hard case happened: a 304 at an address whose earlier capture was a revisit of another address
+    crossed = db.execute(
+        "select count(*) from fetches f join warc_records r on r.record_id = f.warc_record_id "
+        "join warc_records o on o.record_id = r.refers_to where f.status = 304 and o.target_uri != r.target_uri"
+    ).fetchone()[0]
+    assert crossed > 0
