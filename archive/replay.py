@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -27,20 +28,35 @@ def cdxj_index(warc_files: list[Path], out: Path) -> int:
     """Write a sorted CDXJ index of `warc_files` to `out`; returns its number of lines.
 
     Every response, revisit, resource and metadata record is indexed (requests and warcinfo are not), each line naming
-    its WARC file by base name, as pywb resolves it against a collection's archive folder. The index replaces `out`
-    in one step, so a running pywb never reads half of it.
+    its WARC file by base name, as pywb resolves it against a collection's archive folder, except the revisits of
+    304 Not Modified answers: replay tools show those as the empty 304 they were (pywb, ReplayWeb.page), so a page
+    replayed at their time would lose its images. Left out, replay shows the capture they confirmed. The index
+    replaces `out` in one step, so a running pywb never reads half of it.
     """
     out.parent.mkdir(parents=True, exist_ok=True)
     # Not *.cdx / *.cdxj: pywb would load a half-written temporary file as a second index.
     tmp = out.with_name(out.name + ".tmp")
+    every = out.with_name(out.name + ".all.tmp")
+    kept = 0
     try:
         # lines: sorted as pywb's binary search needs, identical lines dropped
-        write_cdx_index(str(tmp), [str(p) for p in warc_files], {"sort": True})
+        write_cdx_index(str(every), [str(p) for p in warc_files], {"sort": True})
+        with every.open("rb") as src, tmp.open("wb") as dst:
+            for line in src:
+                if not not_modified(line):
+                    dst.write(line)
+                    kept += 1
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
-    with out.open("rb") as f:
-        return sum(1 for _ in f)
+        every.unlink(missing_ok=True)
+    return kept
+
+
+def not_modified(line: bytes) -> bool:
+    """Whether a CDXJ line indexes the revisit of a 304 Not Modified answer."""
+    fields = json.loads(line.split(b" ", 2)[2])
+    return fields.get("mime") == "warc/revisit" and fields.get("status") == "304"
 
 
 def export_pywb(warc_dir: Path, dest: Path, collection: str = "portal") -> Path:

@@ -173,7 +173,9 @@ def test_cdxj_index_lists_every_response_and_revisit(twice):
     archive, _, _ = twice
     lines = (archive / "indexes" / "index.cdxj").read_text().splitlines()
     db = sqlite3.connect(archive / "archive.db")
-    expected = db.execute("select count(*) from warc_records where warc_type in ('response', 'revisit')").fetchone()[0]
+    # every response and revisit but the revisits of 304s, which replay tools would show as empty 304s
+    expected = db.execute("select count(*) from warc_records r left join fetches f on f.warc_record_id = r.record_id "
+                          "where r.warc_type in ('response', 'revisit') and f.status is not 304").fetchone()[0]
     assert len(lines) == expected
     # And cdxj-indexer reads every record of every file, requests and warcinfo included, where we indexed it.
     indexer = Path(sys.executable).with_name("cdxj-indexer")
@@ -271,11 +273,14 @@ def test_pywb_replays_articles_images_and_revisits(twice, tmp_path):
             if response.headers.get("Content-Encoding") == "gzip":
                 html = gzip.decompress(html)
         assert page["title"].encode() in html
-        # A day later the portal answered 304: pywb resolves the server-not-modified revisit and replays it as
-        # the 304 it was (its choice: the original's body is not put under the revisit's headers).
-        with pytest.raises(urllib.error.HTTPError) as answer:
-            urllib.request.urlopen(f"{base}/2030id_/{page['canonical_url']}", timeout=30)
-        assert answer.value.code == 304 and answer.value.headers.get("Memento-Datetime")
+        # A day later the portal answered 304. pywb would replay that server-not-modified revisit as the empty 304
+        # it was, so the index leaves it out (archive.replay.cdxj_index): later times replay the page it confirmed.
+        with urllib.request.urlopen(f"{base}/2030id_/{page['canonical_url']}", timeout=30) as response:
+            later = response.read()
+            if response.headers.get("Content-Encoding") == "gzip":
+                later = gzip.decompress(later)
+            assert response.status == 200 and response.headers.get("Memento-Datetime")
+        assert page["title"].encode() in later
         # Its images replay too.
         for image in page["images"]:
             with urllib.request.urlopen(f"{base}/{stamp}id_/{quote(image['url'], safe=':/')}", timeout=30) as response:
