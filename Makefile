@@ -3,8 +3,11 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 # pywb (replay tests, and `wayback` for exported collections) and py-wacz (`wacz validate`) live in a venv of their
-# own: pywb's brotlipy replaces the brotli module Scrapy decodes with.
+# own: pywb's brotlipy replaces the brotli module Scrapy decodes with. ReplayWeb.page (npm) is kept beside them.
 PYWB := .venv-pywb
+# ReplayWeb.page's ui.js and service worker, from the npm registry, for the test that opens our WACZ in it
+RWP := $(PYWB)/replaywebpage
+RWP_PACKAGE := replaywebpage@2.5.3
 PORT ?= 8080
 ARTICLES ?= 300
 
@@ -21,6 +24,8 @@ $(PYWB)/.installed: Makefile
 	$(PYTHON) -m venv $(PYWB)
 	$(PYWB)/bin/python -m pip install --quiet --upgrade pip
 	$(PYWB)/bin/python -m pip install --quiet 'pywb==2.10.0' 'wacz>=0.5'
+	rm -rf $(RWP) && mkdir -p $(RWP)
+	cd $(RWP) && npm pack --silent $(RWP_PACKAGE) >/dev/null && tar -xzf replaywebpage-*.tgz package/ui.js package/sw.js
 	touch $@
 
 ## The main job on the bundled replica: crawl it through its proxy into demo-archive/, then show what it holds.
@@ -33,7 +38,8 @@ replica: $(VENV)/.installed
 
 ## Run the whole test suite.
 test: $(VENV)/.installed $(PYWB)/.installed
-	PYWB_WAYBACK=$(CURDIR)/$(PYWB)/bin/wayback WACZ=$(CURDIR)/$(PYWB)/bin/wacz $(BIN)/python -m pytest
+	PYWB_WAYBACK=$(CURDIR)/$(PYWB)/bin/wayback WACZ=$(CURDIR)/$(PYWB)/bin/wacz \
+		REPLAYWEBPAGE=$(CURDIR)/$(RWP)/package $(BIN)/python -m pytest
 
 ## Take the screenshots of the web UI in docs/screenshots/ (the browser tests take them).
 screenshots: $(VENV)/.installed

@@ -201,6 +201,27 @@ def export_pywb_command(archive_dir: Path, dest: Path, collection: str) -> None:
                f"http://localhost:8080/{collection}/https://thoxuan.thanhhoa.gov.vn/web/trang-chu")
 
 
+@export.command("wacz")
+@archive_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--title", help="Title of the collection, shown by ReplayWeb.page (default: the portal's name).")
+def export_wacz_command(archive_dir: Path, file: Path, title: str | None) -> None:
+    """Write FILE (….wacz), a WACZ of the archive's closed WARC files with an index and a page list of the articles.
+
+    Open it in ReplayWeb.page (https://replayweb.page); `wacz validate -f FILE` checks it. FILE is replaced, in one
+    step, when the export succeeds.
+    """
+    from archive.wacz import WaczError, export_wacz
+
+    try:
+        summary = export_wacz(archive_dir, file, title)
+    except WaczError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Wrote {summary.path}: {summary.warcs} WARC files, {summary.index_lines} index lines, "
+               f"{summary.pages} pages ({summary.uncaptured} articles never captured with a 200 left out), "
+               f"{summary.bytes} bytes.")
+
+
 def run_crawler(command: list[str], env: dict[str, str]) -> int:
     """Run Scrapy in a child process and wait for it.
 
@@ -256,8 +277,12 @@ def search(archive_dir: Path, query: str, limit: int, offset: int, as_json: bool
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path), default="demo-archive",
               show_default=True, help="Where the demo archive goes (crawled afresh each time).")
 @click.option("--articles", default=300, show_default=True, help="Size of the replica to crawl.")
-def demo(archive_dir: Path, articles: int) -> None:
-    """The main job on the bundled replica: serve it, crawl it through its proxy, show what the archive holds."""
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="Then serve the browse UI on the archive (until Ctrl-C).")
+@click.option("--port", default=8001, show_default=True, help="Port of the browse UI.")
+def demo(archive_dir: Path, articles: int, serve: bool, port: int) -> None:
+    """The main job on the bundled replica: serve it, crawl it through its proxy, show what the archive holds,
+    then browse it in the web UI."""
     from replica.server import ReplicaServer, Settings
 
     with ReplicaServer(Settings(articles=articles)) as server:
@@ -273,6 +298,24 @@ def demo(archive_dir: Path, articles: int) -> None:
         search.main([query, "--archive", str(archive_dir), "--limit", "3"], standalone_mode=False)
     click.echo(f"\nThe archive is in {archive_dir}/ (archive.db: open it with sqlite3 or datasette; media/: images "
                f"and files by content digest). Search it: portal-archive search --archive {archive_dir} 'Thọ Xuân'")
+    if serve:
+        browse.main(["--archive", str(archive_dir), "--port", str(port)], standalone_mode=False)
+
+
+@main.command()
+@archive_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 to let other machines in; the UI has no login).")
+@click.option("--port", default=8001, show_default=True, help="Port to listen on.")
+def browse(archive_dir: Path, host: str, port: int) -> None:
+    """Serve the web UI on the archive: search, articles with their versions and diffs, pages as captured, and
+    datasette's tables, SQL and JSON. Read-only: it can run while a crawl writes."""
+    from browse.app import serve
+
+    if not (archive_dir / "archive.db").exists():
+        raise click.ClickException(f"no archive in {archive_dir} (crawl first, or give --archive)")
+    click.echo(f"Browse the archive on http://{host}:{port}/ (Ctrl-C stops)")
+    serve(archive_dir, host=host, port=port)
 
 
 schedule_option = click.option("--schedule", "schedule_path", type=click.Path(dir_okay=False, path_type=Path),
