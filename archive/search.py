@@ -197,8 +197,8 @@ def search_page(source: Database | Archive, query: str, filters: Filters = Filte
             from {source_sql} left join categories c on c.path = a.category_path{clause}
             order by {order} limit ? offset ?""", [*params, int(limit), max(0, int(offset))]).fetchall()
     results = [
-        SearchResult(article_id=r[0], title=r[1] or "", published=r[2], category_path=r[3] or "",
-                     canonical_url=r[4], snippet=snippet([r[5], r[6], r[7], r[1]], groups, marks=marks) if groups else _lead(r[5]),
+        SearchResult(article_id=r[0], title=r[1] or "", published=r[2], category_path=r[3] or "", canonical_url=r[4],
+                     snippet=snippet([r[5], r[6], r[7], r[1]], groups, marks=marks) if groups else _lead(r[5]),
                      rank=r[9], category_label=r[8])
         for r in rows
     ]

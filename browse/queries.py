@@ -1,4 +1,4 @@
-"""What the web UI's pages show, read from the archive database (sqlite-utils `Database` over a read-only connection)."""
+"""What the web UI's pages show, read from the archive database (read-only)."""
 
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ def overview(db: Database) -> dict:
 
 def categories(db: Database) -> list[dict]:
     return list(db.query(
-        """select a.category_path as path, coalesce(nullif(c.label, ''), max(a.category_label), a.category_path) as label,
-                  count(*) as articles
+        """select a.category_path as path,
+                  coalesce(nullif(c.label, ''), max(a.category_label), a.category_path) as label, count(*) as articles
            from articles a left join categories c on c.path = a.category_path
            group by a.category_path order by a.category_path"""))
 

@@ -138,9 +138,11 @@ def _article_context(db: Database, article_id: int) -> dict | None:
     keys = [k for k in (identity_key(u) for u in links) if k]
     body = ui.body_html(current["body_html"] if current else "", image_digests, queries.article_ids_by_key(db, keys))
     caps = capture_store.article_captures(db, article_id)
-    body_text = " ".join(lxml.html.fragment_fromstring(str(body) or "<p></p>", create_parent="div").text_content().split())
-    lead_apart = bool(row["lead"]) and " ".join(row["lead"].split()) not in body_text  # most bodies open with it
-    return {"a": row, "lead_apart": lead_apart, "versions": versions, "current": current, "images": images, "body": body,
+    shown = lxml.html.fragment_fromstring(str(body) or "<p></p>", create_parent="div").text_content()
+    # most bodies open with their lead: shown apart only when they do not
+    lead_apart = bool(row["lead"]) and " ".join(row["lead"].split()) not in " ".join(shown.split())
+    return {"a": row, "lead_apart": lead_apart, "versions": versions, "current": current, "images": images,
+            "body": body,
             "attachments": queries.attachments(db, current["id"]) if current else [],
             "aliases": queries.aliases(db, article_id), "events": queries.events(db, article_id),
             "captures": list(reversed(caps)), "uuid_of": uuid_of}

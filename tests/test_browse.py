@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 import yaml
 from bs4 import BeautifulSoup
 
@@ -60,7 +59,7 @@ def db(browsed) -> sqlite3.Connection:
 
 
 def archived_pages(browsed) -> list[dict]:
-    """Every page the archive holds, with its latest content: epoch 2's pages, and epoch 1's of those epoch 2 removed."""
+    """Every page the archive holds, with its latest content: epoch 2's pages, and epoch 1's of those it removed."""
     gone = {p["canonical_url"] for p in browsed.truths[2]["removed"]}
     return browsed.truths[2]["pages"] + [p for p in browsed.truths[1]["pages"] if p["canonical_url"] in gone]
 
@@ -307,7 +306,10 @@ def test_xss_article_is_harmless_in_the_article_page_and_as_captured(browsed):
     page = next(p for p in archived_pages(browsed) if p["canonical_url"] == url)
     number = article_id(browsed, page)
     got = get(browsed.url, f"/articles/{number}")
-    assert "<script" not in got.text.lower() and "onerror" not in got.text.lower()
+    # datasette's base.html brings one inline script of its own (closing menus), which the CSP refuses too
+    scripts = [s.get_text() for s in got.soup.find_all("script")]
+    assert all("alert" not in s and "fetch" not in s for s in scripts) and len(scripts) <= 1
+    assert "onerror" not in got.text.lower() and "onclick" not in got.text.lower()
     assert "javascript:" not in got.text.lower() and "evil.example" not in got.text
     csp = got.headers["content-security-policy"]
     assert "script-src 'none'" in csp and "img-src 'self' data:" in csp

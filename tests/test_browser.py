@@ -25,7 +25,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 def chromium_path() -> str:
     found = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
-        pytest.fail("Chromium is not installed: `.ci/run` installs Debian's chromium package (apt-get install chromium)")
+        pytest.fail("Chromium is not installed: `.ci/run` installs Debian's chromium package")
     return found
 
 
@@ -120,7 +120,8 @@ def test_article_page_shows_its_images_and_captions_from_the_archive(page, brows
     assert widths and all(w > 0 for w in widths)  # every image really loaded, from the archive
     captions = page.locator("section.images figcaption").all_inner_texts()
     assert captions == [img["caption"] or img.get("alt", "") for img in truth["images"]]
-    body_images = page.locator("div.body img").evaluate_all("imgs => imgs.map(i => [i.getAttribute('src'), i.naturalWidth])")
+    body_images = page.locator("div.body img").evaluate_all(
+        "imgs => imgs.map(i => [i.getAttribute('src'), i.naturalWidth])")
     assert body_images and all(src.startswith("/media/") and w > 0 for src, w in body_images)
     page.locator("h1").scroll_into_view_if_needed()
     screenshot(page, "article", tmp_path)
