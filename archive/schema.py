@@ -196,6 +196,12 @@ def m001_initial(db: Database) -> None:
     db.create_view("article_image_captions", ARTICLE_IMAGE_CAPTIONS)
 
 
+@MIGRATIONS()
+def m002_captures_by_record(db: Database) -> None:
+    """The web UI finds the fetch (status, address) behind each WARC record it shows."""
+    db.table("fetches").create_index(["warc_record_id"], if_not_exists=True)
+
+
 def _reindex_only_on_text_change(db: Database) -> None:
     """sqlite-utils' update trigger re-indexes an article on any update; every crawl updates `last_seen` only.
 

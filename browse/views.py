@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import datetime, timedelta
-from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -19,7 +18,7 @@ from sqlite_utils import Database
 
 from archive import captures as capture_store
 from archive.diff import changes
-from archive.rewrite import REPLAY_CSP, REPLAY_PREFIX, render
+from archive.rewrite import REPLAY_PREFIX, SECURITY_HEADERS, render
 from archive.search import Filters, search_page
 from archive.text import safe_filename
 from browse import queries, render as ui
@@ -295,14 +294,12 @@ async def replay(datasette, request):
 async def _replayed(datasette, found) -> Response:
     if found is None:
         return Response.html("<!doctype html><meta charset=utf-8><p>Địa chỉ này không có trong lưu trữ.</p>",
-                             status=404, headers={"Content-Security-Policy": REPLAY_CSP,
-                                                  "X-Content-Type-Options": "nosniff"})
+                             status=404, headers=dict(SECURITY_HEADERS))
     warcs = archive_dir(datasette) / "warcs"
     try:
         response = await read(datasette, lambda db: capture_store.read_response(warcs, db, found))
     except capture_store.CaptureError as e:
-        return Response.text(f"Bản lưu không đọc được: {e}", status=502,
-                             headers={"Content-Security-Policy": REPLAY_CSP, "X-Content-Type-Options": "nosniff"})
+        return Response.text(f"Bản lưu không đọc được: {e}", status=502, headers=dict(SECURITY_HEADERS))
     status, headers, body = await asyncio.to_thread(render, response)
     content_type = "application/octet-stream"
     out: dict[str, str] = {}
@@ -325,6 +322,3 @@ async def static(request):
     return Response(path.read_bytes(), content_type=kind,
                     headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"})
 
-
-def http_date(moment: datetime) -> str:
-    return format_datetime(moment, usegmt=True)

@@ -353,6 +353,10 @@ def test_datasette_tables_sql_json_and_canned_queries(browsed):
     total = conn.execute("select count(*) from articles").fetchone()[0]
     table = get(browsed.url, "/archive/articles_latest.json?_shape=array&_size=max")
     assert table.status == 200 and len(json.loads(table.body)) == total
+    faceted = json.loads(get(browsed.url, "/archive/articles_latest.json").body)["facet_results"]
+    labels = {f["value"]: f["count"] for f in faceted["category_label"]["results"]}
+    assert labels["Xây dựng Đảng"] == conn.execute(
+        "select count(*) from articles_latest where category_label = 'Xây dựng Đảng'").fetchone()[0]
     csv = get(browsed.url, "/archive/articles_latest.csv?_size=max")
     assert csv.status == 200 and csv.text.count("\n") > total
     sql = get(browsed.url, "/archive.json?_shape=array&sql=" + quote("select count(*) as n from articles"))
