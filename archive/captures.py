@@ -358,14 +358,20 @@ def _member(warc_dir: Path, filename: str, offset: int, length: int) -> bytes:
     if not filename or Path(filename).name != filename or filename in (".", ".."):
         raise CaptureError(f"WARC file name {filename!r} is not a bare file name")
     path = Path(warc_dir) / filename
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            data = fh.read(length)
-    except FileNotFoundError:
-        raise CaptureError(f"WARC file {filename} is missing from {warc_dir}") from None
-    except OSError as exc:
-        raise CaptureError(f"WARC file {filename} cannot be read: {exc}") from None
+    # A file a running crawl is still writing is `….open` until it is closed (renamed): the records indexed in it are
+    # complete already. The closed name is tried again last, in case the rename fell between the two attempts.
+    for candidate in (path, path.with_name(filename + ".open"), path):
+        try:
+            with open(candidate, "rb") as fh:
+                fh.seek(offset)
+                data = fh.read(length)
+            break
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise CaptureError(f"WARC file {filename} cannot be read: {exc}") from None
+    else:
+        raise CaptureError(f"WARC file {filename} is missing from {warc_dir}")
     if len(data) != length:
         raise CaptureError(f"WARC file {filename} ends before the record at offset {offset} ({len(data)} of "
                            f"{length} bytes)")

@@ -53,9 +53,15 @@ def crawl(archive_dir: Path, profile: str, resume: bool, start_urls: tuple[str, 
         raise click.ClickException(f"nothing to resume: no crawl state in {state}")
     if not resume and state.exists():
         shutil.rmtree(state)  # a new crawl starts afresh; what it archived stays
-    if resume and not (jobdir / "requests.queue" / "active.json").exists():
-        # Killed, not stopped: Scrapy saved no queue. Discover again from the start, answered by the cache.
-        click.echo("The crawl was killed: discovering its pages again from the resume cache.", err=True)
+    before, stopped = _last_run(archive_dir, job)
+    if resume and not (stopped == "shutdown" and (jobdir / "requests.queue" / "active.json").exists()):
+        # Only a clean stop (Ctrl-C, SIGTERM) leaves a queue to go on from: it lets the requests under way finish.
+        # A killed crawl saves none, and those under way when the disk filled up failed: the queue does not hold
+        # them. Discover again from the start pages, answered by the resume cache.
+        why = {None: "was killed", "finished": "had completed, and was killed before it cleared its state",
+               "disk_full": "was stopped by a full disk", "shutdown": "was stopped before it saved its queue",
+               }.get(stopped, f"stopped ({stopped})")
+        click.echo(f"The crawl {why}: discovering its pages again from the resume cache.", err=True)
         shutil.rmtree(jobdir, ignore_errors=True)
     archive_dir.mkdir(parents=True, exist_ok=True)
     settings = {"ARCHIVE_DIR": str(archive_dir), "PORTAL_PROFILE": profile, "PORTAL_JOB": job,
@@ -79,21 +85,69 @@ def crawl(archive_dir: Path, profile: str, resume: bool, start_urls: tuple[str, 
     if warcs:  # the CDXJ index of every closed file, for pywb and other replay tools
         from archive.replay import cdxj_index
 
-        (archive_dir / "indexes").mkdir(exist_ok=True)
-        cdxj_index(warcs, archive_dir / "indexes" / "index.cdxj")
+        try:
+            (archive_dir / "indexes").mkdir(exist_ok=True)
+            cdxj_index(warcs, archive_dir / "indexes" / "index.cdxj")
+        except OSError as exc:  # a full disk: the index is made again by the next crawl
+            click.echo(f"The CDXJ index {archive_dir / 'indexes' / 'index.cdxj'} was not updated: {exc}", err=True)
     archive = Archive(archive_dir)
     try:
         run = last_run(archive.db, job)
+        if run is not None and run["id"] <= before:
+            run = None  # the crawler died before it recorded a run: the last one is an earlier crawl's
         print_summary(archive.db, run)
     finally:
         archive.close()
     if not returncode and run is not None and run["status"] == "completed":
         shutil.rmtree(state, ignore_errors=True)  # nothing left to resume
     if returncode or run is None or run["status"] != "completed":
-        status = run["status"] if run else "never started"
-        click.echo(f"The crawl did not complete ({status}). `portal-archive crawl --resume` goes on where it stopped.",
-                   err=True)
-        sys.exit(returncode or 1)
+        stats = json.loads(run["stats"] or "{}") if run else {}
+        if returncode < 0:
+            status = f"the crawler was killed by {_signal_name(-returncode)}"
+        else:
+            status = run["status"] if run else "never started"
+        if stats.get("finish_reason") == "disk_full":
+            free = shutil.disk_usage(archive_dir).free / 1e6
+            click.echo(f"The crawl did not complete: the disk holding {archive_dir.absolute()} is full "
+                       f"({stats.get('portal/disk_full', 'no space left')}; {free:.1f} MB free now). Free some space, "
+                       "then `portal-archive crawl --resume` goes on where it stopped.", err=True)
+        else:
+            click.echo(f"The crawl did not complete ({status}). `portal-archive crawl --resume` goes on where it "
+                       "stopped.", err=True)
+        sys.exit(128 - returncode if returncode < 0 else returncode or 1)  # killed by signal N: 128 + N, as shells say
+
+
+def _last_run(archive_dir: Path, job: str) -> tuple[int, str | None]:
+    """The id of the job's latest run (0 if none) and why it ended (Scrapy's finish reason; None if unrecorded).
+
+    Read without creating or migrating anything."""
+    import sqlite3
+
+    path = archive_dir / "archive.db"
+    if not path.exists():
+        return 0, None
+    try:
+        db = sqlite3.connect(path, timeout=30)
+        try:
+            row = db.execute("select id, stats from crawl_runs where job = ? order by id desc limit 1",
+                             [job]).fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0, None  # no crawl_runs table yet
+    if row is None:
+        return 0, None
+    try:
+        return row[0], json.loads(row[1] or "{}").get("finish_reason")
+    except ValueError:
+        return row[0], None
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 @main.command()

@@ -22,8 +22,15 @@ class History:
                                                 "last_modified": last_modified or None, "seen": iso(when)}, pk="url")
 
     def validators(self) -> dict[str, tuple[str | None, str | None]]:
-        return {url: (etag, modified) for url, etag, modified in
-                self.db.execute("select url, etag, last_modified from validators")}
+        """The validators of the URLs whose content the archive holds (an article's address, an image or a file).
+
+        The fetch log records them before the page or file is stored: a crawl killed in between must not send them,
+        or the 304 it would get back would leave that content unarchived for good.
+        """
+        return {url: (etag, modified) for url, etag, modified in self.db.execute(
+            "select v.url, v.etag, v.last_modified from validators v "
+            "where exists (select 1 from url_aliases u where u.url = v.url) "
+            "or exists (select 1 from media_urls m where m.url = v.url)")}
 
     def article_at(self, url: str) -> int | None:
         row = self.db.execute("select article_id from url_aliases where url = ?", [normalise(url)]).fetchone()

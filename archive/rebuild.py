@@ -81,7 +81,9 @@ class _Reader:
                         self.payloads[ref.record_id] = (path, offset)
                     else:
                         body = self.original_payload(headers.get_header("WARC-Refers-To"), body)
-                    self.store(ref, record.http_headers, body)
+                    # A response cut at its size limit is in the WARC files only, as the crawl left it.
+                    truncated = headers.get_header("WARC-Truncated") if record.rec_type == "response" else None
+                    self.store(ref, record.http_headers, body, truncated)
                 else:
                     self.index.add_records(self.run_id, [ref])
                 self.report.records += 1
@@ -108,14 +110,15 @@ class _Reader:
                 return record.raw_stream.read()
         return fallback
 
-    def store(self, ref: RecordRef, http, raw: bytes) -> None:
+    def store(self, ref: RecordRef, http, raw: bytes, truncated: str | None = None) -> None:
         status = int(http.get_statuscode() or 0)
         content_type = http.get_header("Content-Type") or ""
         mime = content_type.split(";")[0].strip().lower()
-        body = decode(raw, http.get_header("Content-Encoding"))
+        body = decode(raw, http.get_header("Content-Encoding")) if not truncated else raw
         when = datetime.fromisoformat(ref.date.replace("Z", "+00:00"))
-        self.archive.record_fetch(self.run_id, ref.target_uri, status, mime, len(body), "", "", when, ref.record_id)
-        if not 200 <= status < 300 or ref.target_uri.endswith("/robots.txt"):
+        error = f"truncated: WARC-Truncated: {truncated}" if truncated else ""
+        self.archive.record_fetch(self.run_id, ref.target_uri, status, mime, len(body), "", error, when, ref.record_id)
+        if truncated or not 200 <= status < 300 or ref.target_uri.endswith("/robots.txt"):
             self.report.skipped += 1
             return
         if "html" in mime or not mime:

@@ -346,8 +346,12 @@ class Archive:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written aside then renamed: a reader or a second writer never sees half a file.
         temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)  # a disk that filled up keeps no half file
+            raise
 
 
 def dimensions(data: bytes) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from email.message import Message
+from email.utils import collapse_rfc2231_value
 
 # đ is a letter of its own in Unicode, not d with a mark, so decomposition leaves it alone. Ð (U+00D0, the
 # Icelandic eth) stands in for Đ in text converted from the old TCVN3/VNI encodings.
@@ -26,13 +28,17 @@ def fold(text: str) -> str:
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:
     """fold() character by character, with the index in `text` each folded character came from."""
-    folded: list[str] = []
-    origins: list[int] = []
-    for index, ch in enumerate(text):
-        piece = fold(ch)
-        folded.append(piece)
-        origins.extend([index] * len(piece))
-    return "".join(folded), origins
+    pieces = [_fold_char(ch) for ch in text]
+    folded = "".join(pieces)
+    if len(folded) == len(text):  # every character folded to one: the common case
+        return folded, list(range(len(text)))
+    return folded, [index for index, piece in enumerate(pieces) for _ in piece]
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    """fold() of one character, remembered: search snippets fold whole articles character by character."""
+    return fold(ch)
 
 
 def safe_filename(name: str) -> str:
@@ -48,4 +54,7 @@ def disposition_filename(value: str | None) -> str:
         return ""
     message = Message()
     message["Content-Disposition"] = value
-    return message.get_filename() or ""
+    # Both forms arrive as "filename"; the RFC 2231/5987 one (filename*=) as a (charset, language, value) tuple.
+    names = [v for k, v in message.get_params([], header="content-disposition")[1:] if k.lower() == "filename"]
+    chosen = next((v for v in names if isinstance(v, tuple)), names[0] if names else "")
+    return collapse_rfc2231_value(chosen) if chosen else ""

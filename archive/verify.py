@@ -12,7 +12,8 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.warcfiles import sha256_file
 
 # The rows that point at WARC records, by table and what they are.
-LINKS = (("article_versions", "article version"), ("media_urls", "image or file"), ("fetches", "fetch"))
+LINKS = (("article_versions", "article version"), ("media_urls", "image or file"), ("fetches", "fetch"),
+         ("article_events", "article event"))
 
 
 @dataclass

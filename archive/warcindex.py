@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from archive import schema
 from archive.urls import normalise
 from archive.warcfiles import RecordRef
+from archive.warcwriter import URI_SAFE
 
 # Runs whose responses may be the originals of revisits: a failed or interrupted run's records are referenced only
 # once a resumed run completed it ("recovered").
@@ -47,6 +49,14 @@ class WarcIndex:
             found |= {r for (r,) in self.db.execute(f"select record_id from warc_records where record_id in ({marks})",
                                                     chunk)}
         return found
+
+    def captured(self, url: str, payload_digest: str) -> str:
+        """The id of the latest response or revisit record of `url` with this payload, from any run; "" if none."""
+        row = self.db.execute(
+            "select record_id from warc_records where target_uri in (?, ?) and payload_digest = ? "
+            "and warc_type in ('response', 'revisit') order by rowid desc limit 1",
+            [url, quote(url.strip(), safe=URI_SAFE), payload_digest]).fetchone()
+        return row[0] if row else ""
 
     def original(self, payload_digest: str, run_id: int | None) -> RecordRef | None:
         """The first response record with this payload, from a sound run or this one; None if there is none."""

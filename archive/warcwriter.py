@@ -228,6 +228,7 @@ class WarcWriter:
         except OSError:
             try:
                 os.ftruncate(self._fd, start)
+                os.lseek(self._fd, start, os.SEEK_SET)  # else the next record lands past a hole of zeros
             except OSError:
                 pass  # the torn tail is cut at the next start-up (warcfiles.recover)
             raise

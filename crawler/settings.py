@@ -23,11 +23,19 @@ CONDITIONAL_REQUESTS = True
 # WARC files: ARCHIVE_DIR/warcs/PREFIX-YYYYMMDDhhmmss-SERIAL-HOST.warc.gz, a new file before one would pass MAX_SIZE.
 WARC_PREFIX = "portal"
 WARC_MAX_SIZE = 1_000_000_000
+# Bytes set aside on the archive's disk when a crawl starts, freed to close up when the disk fills (docs/operations.md).
+DISK_RESERVE = 8 * 1024 * 1024
 # How often the progress line is logged (seconds).
 PROGRESS_INTERVAL = 10.0
 # Backoff of retried requests: BASE * 2**attempt seconds, at most MAX; a Retry-After is honoured up to MAX.
 RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 120.0
+# Bodies are cut at these sizes and kept, marked truncated (crawler/middlewares/limits.py): HTML and other text,
+# and everything else (images, attachments). Counted as received and, for gzip and the like, as decoded.
+PORTAL_MAX_PAGE_SIZE = 20 * 1024 * 1024
+PORTAL_MAX_FILE_SIZE = 50 * 1024 * 1024
+# A listing's ?page=N past this is not fetched (a listing that never ends); 0 for no limit.
+PORTAL_MAX_LISTING_PAGES = 1000
 
 # --- Scrapy's, set for a small government server ------------------------------------------------
 USER_AGENT = None  # built from the version and ARCHIVE_CONTACT by crawler.profiles
@@ -43,9 +51,13 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
 RETRY_TIMES = 4
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-# Images and attachments can be large; pages never are. Cut, never silently: see docs/settings.md.
-DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
+# Scrapy's own size limit drops a body that passes it; PORTAL_MAX_PAGE_SIZE / PORTAL_MAX_FILE_SIZE cut it instead.
+DOWNLOAD_MAXSIZE = 0
 DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
+# A redirect chain longer than this is given up (a loop is given up at once: crawler/middlewares/redirect.py).
+REDIRECT_MAX_TIMES = 5
+# A <meta http-equiv=refresh> is part of the page: archive the page, never replace it by where the tag points.
+METAREFRESH_ENABLED = False
 COOKIES_ENABLED = False  # the portal's session cookies serve nothing we archive
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
@@ -65,7 +77,12 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawler.middlewares.conditional.ConditionalRequestMiddleware": 560,
     "crawler.middlewares.fetchlog.FetchLogMiddleware": 580,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.limits.BoundedDecompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.redirect.BoundedRedirectMiddleware": 600,
     "crawler.middlewares.warc.WarcCaptureMiddleware": 850,
+    "crawler.middlewares.limits.BodyLimitMiddleware": 860,
 }
 ITEM_PIPELINES = {
     "pipelines.store.ArchivePipeline": 300,
@@ -74,4 +91,5 @@ EXTENSIONS = {
     "scrapy.extensions.logstats.LogStats": None,
     "crawler.extensions.progress.Progress": 500,
     "crawler.extensions.lifeline.Lifeline": 0,
+    "crawler.extensions.diskfull.DiskFull": 10,
 }

@@ -15,7 +15,8 @@ from crawler.items import GoneItem, MediaItem, NotModifiedItem, PageItem
 from crawler.session import Session, session_for
 
 log = logging.getLogger(__name__)
-RUN_STATUS = {"finished": "completed", "shutdown": "interrupted"}
+# Scrapy's finish reason → the run's status. A full disk stops the crawl as Ctrl-C does (crawler/extensions/diskfull.py).
+RUN_STATUS = {"finished": "completed", "shutdown": "interrupted", "disk_full": "interrupted"}
 
 
 class ArchivePipeline:
@@ -48,7 +49,12 @@ class ArchivePipeline:
                      not_modified=stats.get("portal/not_modified", 0),
                      errors=stats.get("portal/fetch_errors", 0) + stats.get("portal/store_errors", 0))
         stats["finish_reason"] = reason
-        status = RUN_STATUS.get(reason, "failed") if stats["pages"] else "failed"  # nothing fetched: failed
+        status = RUN_STATUS.get(reason, "failed")
+        if not stats["pages"] and not (self.crawler.settings.getbool("PORTAL_RESUME") and reason == "finished"
+                                       and not stats["errors"]):
+            # Nothing fetched: failed; unless this resumed a crawl that had nothing left to do (one killed after it
+            # completed, before its state was cleared): its queue was empty and nothing went wrong.
+            status = "failed"
         self.session.archive.finish_run(self.session.run_id, status, stats)
         if status == "completed" and self.crawler.settings.getbool("PORTAL_RESUME"):
             # The runs this one resumed are complete now: their records may be the originals of revisits.

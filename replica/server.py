@@ -222,7 +222,8 @@ class Handler:
     async def serve(self, method: str, host: str, path: str, query: str, headers: dict[str, str]) -> bool:
         replica = self.replica
         catalog = replica.catalog
-        res = catalog.lookup(host, path, query, lambda key: replica.faults.content(key, catalog.targets))
+        res = (catalog.hostile(replica.faults.enabled, host, path, query)
+               or catalog.lookup(host, path, query, lambda key: replica.faults.content(key, catalog.targets)))
         now = datetime.now(timezone.utc)
         fault = replica.faults.behaviour(res.key, catalog.targets) if res.key else None
         if fault == "slow":
@@ -240,15 +241,22 @@ class Handler:
             self.send(h11.EndOfMessage())
             await self.writer.drain()
             return True
+        if res.stream is not None:
+            await self.stream(method, res, self.headers(res, now, False))
+            return True
         body = res.static_body()
         if body is None:
             body = b"".join(p if isinstance(p, bytes) else fill_noise(p, replica.hits, now).encode() for p in res.parts)
-        gzipped = "gzip" in headers.get("accept-encoding", "") and res.content_type.startswith(COMPRESSIBLE) and body
+        gzipped = ("gzip" in headers.get("accept-encoding", "") and res.content_type.startswith(COMPRESSIBLE) and body
+                   and not res.identity)
         if gzipped:
             body = gzip.compress(body, compresslevel=6, mtime=0)
         hdrs = self.headers(res, now, bool(gzipped))
         if fault in ("reset", "truncated"):
             await self.cut(fault, res, hdrs, body)
+            return False
+        if res.raw_head:
+            await self.send_raw(method, res, hdrs, body)
             return False
         if not res.chunked or method == "HEAD":
             hdrs.append(("Content-Length", str(len(body))))
@@ -260,6 +268,24 @@ class Handler:
         self.send(h11.EndOfMessage())
         await self.writer.drain()
         return True
+
+    async def stream(self, method: str, res: Resource, hdrs: list[tuple[str, str]]) -> None:
+        """A body made as it is sent, a chunk at a time, waiting for the client to take each one."""
+        self.send(_response(res.status, headers=[*hdrs, ("Content-Length", str(res.length))]))
+        if method != "HEAD":
+            for piece in res.stream():
+                self.send(h11.Data(data=piece))
+                await self.writer.drain()
+        self.send(h11.EndOfMessage())
+        await self.writer.drain()
+
+    async def send_raw(self, method: str, res: Resource, hdrs: list[tuple[str, str]], body: bytes) -> None:
+        """Headers that h11 refuses to send (a NUL byte in a value), written by hand; then the connection closes."""
+        head = f"HTTP/1.1 {res.status} {HTTPStatus(res.status).phrase}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in hdrs)
+        head += f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        self.raw(head.encode("latin-1") + (body if method != "HEAD" else b""))
+        await self.writer.drain()
+        self.writer.close()
 
     def headers(self, res: Resource, now: datetime, gzipped: bool) -> list[tuple[str, str]]:
         hdrs = [("Server", "Apache-Coyote/1.1"), ("Date", format_datetime(now, usegmt=True)),
@@ -376,6 +402,12 @@ class ReplicaServer:
         if self.loop and self._server:
             async def close():
                 self._server.close()
+                # Connections still open (a client's idle keep-alive, a browser's) end here, not when the loop is
+                # gone: their handlers would otherwise be destroyed pending, with a warning each.
+                handlers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+                for task in handlers:
+                    task.cancel()
+                await asyncio.gather(*handlers, return_exceptions=True)
                 await asyncio.wait_for(self._server.wait_closed(), 5)
             try:
                 asyncio.run_coroutine_threadsafe(close(), self.loop).result(10)

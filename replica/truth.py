@@ -12,7 +12,8 @@ from urllib.parse import unquote, urljoin
 
 from replica.catalog import PAGE_SIZE, listings_of
 from replica.content import CATEGORY, MAIN_HOST, PORTAL_HOSTS, PROVINCE_HOST, Page, Site
-from replica.faults import FAULTS, fault_targets
+from replica import hostile
+from replica.faults import EVERY_FAULT, fault_targets
 from replica.markup import BANNER, category_href, encoded, image_src
 
 
@@ -84,7 +85,10 @@ def ground_truth(site: Site) -> dict:
         "listings": listings,
         "offsite_pages": [f"https://{PROVINCE_HOST}{path}" for path, _, _ in site.offsite],
         "banner": f"https://{MAIN_HOST}{BANNER}",
-        "faults": {name: {"what": FAULTS[name],
-                          "urls": [f"https://{MAIN_HOST}{path}" for path in paths]}
+        # `urls`: the pages each fault hits (for a hostile fault, the article that links what it serves);
+        # `targets`: for a hostile fault, what it serves (replica/hostile.py).
+        "faults": {name: {"what": EVERY_FAULT[name],
+                          "urls": [f"https://{MAIN_HOST}{path}" for path in paths],
+                          **({"targets": hostile.targets()[name]} if name in hostile.HOSTILE_FAULTS else {})}
                    for name, paths in fault_targets(site).items()},
     }

@@ -19,7 +19,6 @@ import pytest
 
 from archive.text import fold
 from archive.urls import PORTAL_HOSTS, identity_key, normalise
-from replica.faults import FAULTS
 from replica.server import ReplicaServer, Settings
 
 ARTICLES = 300
@@ -152,21 +151,6 @@ def test_recrawl_of_unchanged_site_adds_no_rows(tmp_path):
         after = {t: db.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}
         assert after == before
         assert db.execute("select articles_new, articles_changed from crawl_runs order by id desc").fetchone() == (0, 0)
-
-
-def test_faults_on_the_crawl_completes_records_them_and_loses_nothing(tmp_path):
-    with ReplicaServer(Settings(seed=11, articles=80, faults=frozenset(FAULTS), slow_seconds=0.5)) as server:
-        archive = tmp_path / "archive"
-        result = crawl(server, archive)
-        assert result.returncode == 0, result.stderr[-3000:]
-        truth = json.loads(urlopen_text(f"{server.url}/_replica/truth"))
-        scores = score(archive, truth)
-        assert not scores["problems"], "\n".join(scores["problems"][:20])
-        db = sqlite3.connect(archive / "archive.db")
-        statuses = Counter(s for (s,) in db.execute("select status from fetches"))
-        assert statuses[500] >= 3 and statuses[503] >= 2
-        errors = [e for (e,) in db.execute("select error from fetches where status is null")]
-        assert len(errors) >= 4, errors  # resets and truncated bodies, each recorded
 
 
 @pytest.mark.parametrize("stop,after", [(signal.SIGKILL, 3), (signal.SIGKILL, 40), (signal.SIGINT, 20)],

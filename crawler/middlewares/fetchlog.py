@@ -36,6 +36,7 @@ class FetchLogMiddleware:
         self.session.archive.record_fetch(
             self.session.run_id, response.url, response.status, mime, len(response.body),
             "sha256:" + hashlib.sha256(response.body).hexdigest(),
+            error=request.meta.get("portal_truncated", ""),  # cut at its size limit (crawler/middlewares/limits.py)
             fetched_at=now, warc_record_id=request.meta.get("warc_record_id", ""))
         if response.status >= 400:
             self.stats.inc_value(f"portal/fetch_status/{response.status}")

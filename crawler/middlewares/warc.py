@@ -1,6 +1,7 @@
 """Writes every HTTP exchange to the WARC files, as it came off the wire, deduplicated by payload digest.
 
-Placed at 850, between the HTTP cache (900) and decompression (590): the body is still content-encoded, the
+Placed at 850, between the size limits (860) and decompression (590): the body is still content-encoded (and
+already cut to its size limit, if it passed it: the record then says `WARC-Truncated: length`), the
 request carries every header the middlewares before it added, and responses answered by the resume cache
 (flagged "cached") are skipped, since an earlier run wrote them. The format is `archive.warcwriter`'s business.
 """
@@ -91,17 +92,25 @@ class WarcCaptureMiddleware:
                 self.crawler.stats.inc_value("portal/warc_invalid_files")
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if "cached" in response.flags or self.writer is None:
+        if self.writer is None:
             return response
+        if "cached" in response.flags:
+            # Answered by the resume cache: the killed run that fetched it wrote its record (written below only if
+            # it was killed before it could); what is stored from it points at that record.
+            found = self.index.captured(request.url, WarcWriter.payload_digest(response.body))
+            if found:
+                request.meta["warc_record_id"] = found
+                return response
         exchange = self.exchange(request, response)
         run_id = self.session.run_id
         original = None
         if response.status == 304:
             original = self.index.last_response(response.url, run_id)
             refs = self.writer.write_revisit(exchange, original, "server-not-modified") if original else None
-        elif response.body and 200 <= response.status < 300:
+        elif response.body and 200 <= response.status < 300 and "truncated" not in response.flags:
             # Only successful answers are deduplicated: error pages are small, and replay tools resolve a revisit
-            # of a 500 or 404 poorly (pywb fails on a revisit whose original is an error at another URL).
+            # of a 500 or 404 poorly (pywb fails on a revisit whose original is an error at another URL). A body
+            # cut at the size limit is written whole, never as a revisit, so that its record says it was cut.
             original = self.index.original(WarcWriter.payload_digest(response.body), run_id)
             refs = self.writer.write_revisit(exchange, original) if original else None
         else:
@@ -134,7 +143,8 @@ class WarcCaptureMiddleware:
             started_at=datetime.now(timezone.utc) - timedelta(seconds=latency),
             http_version=http_version(response.protocol),
             ip_address=str(response.ip_address) if response.ip_address else None,
-            truncated="disconnect" if "dataloss" in flags else None,
+            # "truncated": cut at PORTAL_MAX_PAGE_SIZE / PORTAL_MAX_FILE_SIZE (crawler/middlewares/limits.py).
+            truncated="length" if "truncated" in flags else "disconnect" if "dataloss" in flags else None,
         )
 
 

@@ -1,5 +1,8 @@
 """The portal spider: discovers every page through menus, listings (with `?page=N`) and in-page links.
 
+Listings are followed up to `?page=PORTAL_MAX_LISTING_PAGES`; a page or file cut at its size limit is archived
+in the WARC files only, neither read nor stored.
+
 Scope: pages of the two portal hosts; images, styles, scripts and attachments wherever they are hosted;
 never pages of other sites. Parsing and extraction are `archive.extract`; this module only decides what to
 fetch next.
@@ -100,7 +103,33 @@ class PortalSpider(scrapy.Spider):
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse_page)
 
+    def truncated(self, response: Response) -> bool:
+        """A body cut at its size limit is in the WARC files and `fetches`, and nowhere else: not read, not stored."""
+        note = response.meta.get("portal_truncated")
+        if note:
+            self.logger.info("%s was cut at its size limit: archived in the WARC files only (%s)",
+                             response.url, note)
+        return bool(note)
+
+    def listing_page_wanted(self, url: str) -> bool:
+        """False for ?page=N past PORTAL_MAX_LISTING_PAGES: a listing that never ends stops there (logged, counted)."""
+        if not hasattr(self, "capped_listings"):
+            self.listing_cap = self.settings.getint("PORTAL_MAX_LISTING_PAGES")
+            self.capped_listings: set[str] = set()
+        cap = self.listing_cap
+        if not cap or "page=" not in url or page_number(url) <= cap:
+            return True
+        base = url.split("?", 1)[0]
+        if base not in self.capped_listings:
+            self.capped_listings.add(base)
+            self.crawler.stats.inc_value("portal/listing_page_limit")
+            self.logger.warning("%s goes on past page %d (PORTAL_MAX_LISTING_PAGES): its later pages are not fetched",
+                                base, cap)
+        return False
+
     def parse_page(self, response: Response):
+        if self.truncated(response):
+            return
         if response.status in (304, 404, 410):
             yield from self.parse_status(response)
             return
@@ -136,6 +165,8 @@ class PortalSpider(scrapy.Spider):
             elif is_portal(url):
                 if category and is_article_url(url) and category_of(url).startswith(category):
                     items.append(url)
+                if not self.listing_page_wanted(url):
+                    continue
                 if self.first_time(url) and not (self.known_articles and identity_key(url) in self.known_articles):
                     yield scrapy.Request(url, callback=self.parse_page)
         yield from self.next_listing_page(response, category, items)
@@ -159,7 +190,8 @@ class PortalSpider(scrapy.Spider):
             return  # a page that ignores ?page= repeats itself: not a listing
         n = page_number(response.url)
         base = response.url.split("?", 1)[0]
-        yield scrapy.Request(f"{base}?page={n + 1}", callback=self.parse_page, meta={"listing_items": signature})
+        if self.listing_page_wanted(f"{base}?page={n + 1}"):
+            yield scrapy.Request(f"{base}?page={n + 1}", callback=self.parse_page, meta={"listing_items": signature})
 
     def learn_labels(self, response: Response) -> None:
         """Menus and section pages name the categories: the text of every link to a category page."""
@@ -183,6 +215,8 @@ class PortalSpider(scrapy.Spider):
             yield GoneItem(response.url, response.status, now, response.meta.get("warc_record_id", ""))
 
     def parse_media(self, response: Response):
+        if self.truncated(response):
+            return
         if response.status in (304, 404, 410):
             yield from self.parse_status(response)
             return
