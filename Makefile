@@ -11,7 +11,7 @@ RWP_PACKAGE := replaywebpage@2.5.3
 PORT ?= 8080
 ARTICLES ?= 300
 
-.PHONY: demo replica test screenshots bench-replica bench-crawl clean
+.PHONY: demo replica test screenshots bench-replica bench-crawl bench-compare bench-epochs bench-search clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -53,6 +53,20 @@ bench-replica: $(VENV)/.installed
 bench-crawl: $(VENV)/.installed
 	$(BIN)/python bench/extract_throughput.py
 	$(BIN)/python bench/crawl.py --articles 2000
+
+## Crawl side by side with wget and a bare Scrapy spider, 3 alternating rounds at 2,000 and 5,000 articles, then
+## our crawl alone at 20,000 (peak RSS against site size) (docs/performance.md). About 45 minutes.
+bench-compare: $(VENV)/.installed
+	$(BIN)/python bench/compare.py --articles 2000 5000 --rounds 3
+	$(BIN)/python bench/compare.py --articles 20000 --rounds 1 --contenders archive
+
+## The site over time: a first crawl, then changed and unchanged recrawls (docs/performance.md).
+bench-epochs: $(VENV)/.installed
+	$(BIN)/python bench/epochs.py --articles 2000
+
+## Search latency on a generated archive of 100,000 articles, in process and over the web UI's HTTP.
+bench-search: $(VENV)/.installed
+	$(BIN)/python bench/search.py --articles 100000 --repeat 5
 
 clean:
 	rm -rf $(VENV) $(PYWB) .pytest_cache demo-archive

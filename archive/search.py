@@ -78,17 +78,19 @@ def search(source: Database | Archive, query: str, limit: int = 20, offset: int 
     groups = phrases(query)
     if not groups or limit <= 0:
         return []
-    rows = db.table("articles").search(
-        _match(groups), columns=["id", "title", "published", "category_path", "canonical_url", "lead", "body", "captions"],
-        limit=int(limit), offset=max(0, int(offset)), include_rank=True, order_by="rank, id",
-    )
+    # Ranked in the index first, then only the page of results is read from `articles` (its rowid is its id):
+    # joining first would read every matching article's text before sorting.
+    rows = db.execute(
+        "select a.id, a.title, a.published, a.category_path, a.canonical_url, a.lead, a.body, a.captions, f.rank "
+        "from (select rowid, rank from articles_fts where articles_fts match ? order by rank, rowid limit ? offset ?) f "
+        "join articles a on a.rowid = f.rowid order by f.rank, a.id",
+        [_match(groups), int(limit), max(0, int(offset))]).fetchall()
     return [
         SearchResult(
-            article_id=row["id"], title=row["title"] or "", published=row["published"],
-            category_path=row["category_path"], canonical_url=row["canonical_url"],
-            snippet=snippet([row["lead"], row["body"], row["captions"], row["title"]], groups), rank=row["rank"],
+            article_id=id_, title=title or "", published=published, category_path=category_path,
+            canonical_url=canonical_url, snippet=snippet([lead, body, captions, title], groups), rank=rank,
         )
-        for row in rows
+        for id_, title, published, category_path, canonical_url, lead, body, captions, rank in rows
     ]
 
 

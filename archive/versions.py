@@ -27,8 +27,9 @@ def image_changed(db: Database, image_key: str, digest: str, seen: str, run_id: 
     """
     made = 0
     rows = db.execute(
-        "select v.id, i.digest from articles a join article_versions v on v.id = a.current_version_id "
-        "join article_images i on i.version_id = v.id where i.image_key = ? and (i.digest is null or i.digest != ?)",
+        "select v.id, i.digest from article_images i join article_versions v on v.id = i.version_id "
+        "join articles a on a.id = v.article_id and a.current_version_id = v.id "  # by key: no scan of articles
+        "where i.image_key = ? and (i.digest is null or i.digest != ?)",
         [image_key, digest]).fetchall()
     for version_id, old_digest in rows:
         if old_digest is None:
