@@ -175,10 +175,10 @@ def search_page(source: Database | Archive, query: str, filters: Filters = Filte
         if match:
             parts.append("articles_fts match ?")
             params.append(match)
-        if filters.category and skip != "category":
+        if filters.category and skip != "facets":
             parts.append("(a.category_path = ? or a.category_path like ? escape '\\')")
             params += [filters.category, _like_prefix(filters.category) + "/%"]
-        if filters.year and skip != "year":
+        if filters.year and skip != "facets":
             parts.append("substr(a.published, 1, 4) = ?")
             params.append(filters.year)
         if filters.date_from:
@@ -189,31 +189,49 @@ def search_page(source: Database | Archive, query: str, filters: Filters = Filte
             params.append(filters.date_to + "~")
         return (" where " + " and ".join(parts)) if parts else "", params
 
+    clause, params = where(skip="facets")
+    # One pass over the matches gives the total and both facets: (category, year) groups, summed below.
+    groups_seen = db.execute(
+        f"""select a.category_path, substr(a.published, 1, 4), max(a.category_label), count(*)
+            from {source_sql}{clause} group by 1, 2""", params).fetchall()
+    labels = dict(db.execute("select path, label from categories where label != ''").fetchall())
+    in_category = (lambda path: path == filters.category or (path or "").startswith(filters.category + "/")) \
+        if filters.category else (lambda path: True)
+    in_year = (lambda year: year == filters.year) if filters.year else (lambda year: True)
+    total, by_category, by_year, label_of = 0, {}, {}, {}
+    for path, year, label, count in groups_seen:
+        path = path or ""
+        label_of[path] = labels.get(path) or label or ""
+        if in_year(year):
+            by_category[path] = by_category.get(path, 0) + count
+        if in_category(path):
+            if year:
+                by_year[year] = by_year.get(year, 0) + count
+            if in_year(year):
+                total += count
+    categories = sorted(((path, label_of[path], n) for path, n in by_category.items()), key=lambda c: (-c[2], c[0]))
+    years = sorted(by_year.items(), reverse=True)
     clause, params = where()
-    total = db.execute(f"select count(*) from {source_sql}{clause}", params).fetchone()[0]
-    order = "rank, a.id" if match else "a.published desc, a.id desc"
-    rank = "articles_fts.rank" if match else "0"
-    rows = db.execute(
-        f"""select a.id, a.title, a.published, a.category_path, a.canonical_url, a.lead, a.body, a.captions,
-                   coalesce(nullif(c.label, ''), a.category_label, '') as label, {rank} as rank
-            from {source_sql} left join categories c on c.path = a.category_path{clause}
-            order by {order} limit ? offset ?""", [*params, int(limit), max(0, int(offset))]).fetchall()
+    if match and clause == " where articles_fts match ?":  # ranked in the index, then only the page is read
+        rows = db.execute(
+            """select a.id, a.title, a.published, a.category_path, a.canonical_url, a.lead, a.body, a.captions,
+                      a.category_label, f.rank
+               from (select rowid, rank from articles_fts where articles_fts match ? order by rank, rowid
+                     limit ? offset ?) f join articles a on a.rowid = f.rowid order by f.rank, a.id""",
+            [match, int(limit), max(0, int(offset))]).fetchall()
+    else:
+        order = "articles_fts.rank, a.id" if match else "a.published desc, a.id desc"
+        rank = "articles_fts.rank" if match else "0"
+        rows = db.execute(
+            f"""select a.id, a.title, a.published, a.category_path, a.canonical_url, a.lead, a.body, a.captions,
+                       a.category_label, {rank} from {source_sql}{clause}
+                order by {order} limit ? offset ?""", [*params, int(limit), max(0, int(offset))]).fetchall()
     results = [
         SearchResult(article_id=r[0], title=r[1] or "", published=r[2], category_path=r[3] or "", canonical_url=r[4],
                      snippet=snippet([r[5], r[6], r[7], r[1]], groups, marks=marks) if groups else _lead(r[5]),
-                     rank=r[9], category_label=r[8])
+                     rank=r[9], category_label=labels.get(r[3] or "") or r[8] or "")
         for r in rows
     ]
-    clause, params = where(skip="category")
-    categories = [tuple(r) for r in db.execute(
-        f"""select a.category_path, coalesce(nullif(c.label, ''), max(a.category_label), ''), count(*)
-            from {source_sql} left join categories c on c.path = a.category_path{clause}
-            group by a.category_path order by count(*) desc, a.category_path""", params)]
-    clause, params = where(skip="year")
-    years = [tuple(r) for r in db.execute(
-        f"""select substr(a.published, 1, 4) as year, count(*) from {source_sql}{clause}
-            {"and" if clause else "where"} a.published is not null and a.published != ''
-            group by year order by year desc""", params)]
     return SearchPage(results, total, categories, years)
 
 
