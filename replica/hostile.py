@@ -15,6 +15,7 @@ from html import escape
 from urllib.parse import quote
 
 from replica.content import HOME, MAIN_HOST
+from replica.media import pdf
 
 HOSTILE_FAULTS = {
     "hostile-names": "attachments whose Content-Disposition file names are paths (../../etc/passwd, /etc/cron.d/x, "
@@ -115,23 +116,7 @@ def gzip_bomb(kind: str) -> bytes:
 
 def attachment_bytes(uuid: str) -> bytes:
     """A small PDF, different for each name (so each is its own file in the archive)."""
-    text = f"Tai lieu {uuid}"
-    stream = f"BT /F1 12 Tf 50 780 Td ({text}) Tj ET".encode()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, obj in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf(f"Tai lieu {uuid}")
 
 
 SVG_BYTES = """<?xml version="1.0" encoding="UTF-8"?>

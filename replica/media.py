@@ -65,7 +65,7 @@ def banner_bytes() -> bytes:
     return out.getvalue()
 
 
-def _pdf(text: str) -> bytes:
+def pdf(text: str) -> bytes:
     """A one-page PDF with correct cross-reference offsets (the text as ASCII: base-14 fonts have no Vietnamese)."""
     ascii_text = text.encode("ascii", "replace").decode().replace("(", "[").replace(")", "]")
     stream = f"BT /F1 12 Tf 50 780 Td ({ascii_text[:90]}) Tj ET".encode()
@@ -106,7 +106,7 @@ def attachment_bytes(att: Attachment, title: str) -> bytes:
     text = f"{att.filename} - {title}"
     name = att.filename.lower()
     if name.endswith(".pdf"):
-        return _pdf(text)
+        return pdf(text)
     if name.endswith(".doc"):
         return _rtf(text)
     return _spreadsheet(text)

@@ -2,10 +2,16 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
 import re
 import ssl
 import unicodedata
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -136,12 +142,6 @@ class Browsed:
 @pytest.fixture(scope="session")
 def browsed(tmp_path_factory):
     """Crawl epochs 1 and 2 of a replica into one archive, then serve it with `portal-archive browse`."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-
     from test_crawl import crawl, urlopen_text
 
     archive = tmp_path_factory.mktemp("browse") / "archive"
@@ -152,6 +152,13 @@ def browsed(tmp_path_factory):
             result = crawl(server, archive)
             assert result.returncode == 0, result.stderr[-3000:]
             truths[epoch] = json.loads(urlopen_text(f"{server.url}/_replica/truth"))
+    with browsing(archive) as (url, _):
+        yield Browsed(archive, truths, url)
+
+
+@contextmanager
+def browsing(archive):
+    """`portal-archive browse` on the archive, on a free port, as a person would start it; yields (URL, process)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -167,10 +174,10 @@ def browsed(tmp_path_factory):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError("portal-archive browse did not start:\n" + (process.stdout.read() or ""))
-            time.sleep(0.2)
+                raise RuntimeError("portal-archive browse did not start:\n" + (process.stdout.read() or "")) from None
+            time.sleep(0.1)
     try:
-        yield Browsed(archive, truths, url)
+        yield url, process
     finally:
         process.terminate()
         try:

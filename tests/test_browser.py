@@ -48,16 +48,17 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, browsed):
+def watched_page(browser, base: str, **options):
+    """A page in a fresh context whose requests outside `base` are refused and recorded (`page.watch`), as are its
+    dialogs (a script ran)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
-                                  timezone_id="Asia/Ho_Chi_Minh")
+                                  timezone_id="Asia/Ho_Chi_Minh", **options)
     watch = Watch()
 
     def route(r):
         url = r.request.url
         watch.requests.append(url)
-        if url.startswith(browsed.url + "/") or url.startswith(("data:", "about:")):
+        if url.startswith(base + "/") or url.startswith(("data:", "about:")):
             r.continue_()
         else:
             watch.outside.append(url)
@@ -74,6 +75,11 @@ def page(browser, browsed):
     page.watch = watch
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser, browsed):
+    yield from watched_page(browser, browsed.url)
 
 
 def screenshot(page, name: str, tmp_path: Path) -> None:

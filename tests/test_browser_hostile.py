@@ -13,13 +13,7 @@ the UI's server through and records the rest.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
@@ -34,7 +28,8 @@ from archive.urls import normalise
 from replica.faults import parse_faults
 from replica.server import ReplicaServer, Settings
 from test_browse import get
-from test_browser import Watch, browser  # noqa: F401 - `browser` is the Chromium fixture of test_browser.py
+from conftest import browsing
+from test_browser import Watch, browser, watched_page  # noqa: F401 - `browser` is the Chromium fixture of test_browser.py
 from test_crawl import crawl, urlopen_text
 
 SETTLE_MS = 1500  # longer than the payload's meta refreshes (0 s and 1 s) take to fire
@@ -69,31 +64,8 @@ class HostileUI:
 @contextmanager
 def browse(archive: Path):
     """`portal-archive browse` on the archive, on a free port, for as long as the block runs."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
-    process = subprocess.Popen([sys.executable, "-m", "archive", "browse", "--archive", str(archive), "--port",
-                                str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/-/versions.json", timeout=5):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("portal-archive browse did not start:\n" + (process.stdout.read() or "")) from None
-            time.sleep(0.2)
-    try:
+    with browsing(archive) as (url, _):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")
@@ -109,30 +81,7 @@ def ui(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, ui):  # noqa: F811 - the fixture imported above
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
-                                  timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True)
-    watch = Watch()
-
-    def route(r):
-        url = r.request.url
-        watch.requests.append(url)
-        if url.startswith(ui.url + "/") or url.startswith(("data:", "about:")):
-            r.continue_()
-        else:
-            watch.outside.append(url)
-            r.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-
-    def dialog(d):
-        watch.dialogs.append(d.message)
-        d.dismiss()
-
-    page.on("dialog", dialog)
-    page.watch = watch
-    yield page
-    context.close()
+    yield from watched_page(browser, ui.url, accept_downloads=True)
 
 
 def settle(page, ms: int = SETTLE_MS) -> None:

@@ -8,7 +8,6 @@ import json
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from archive.warcwriter import Exchange, WarcWriter
 from crawler.extensions.diskfull import is_disk_full
 from replica.faults import FAULTS
 from replica.server import ReplicaServer, Settings
+from conftest import browsing
 from test_crawl import crawl, crawler_processes, same_resource, score, urlopen_text
 
 # Every table whose rows point at a WARC record through `warc_record_id`.
@@ -281,35 +281,7 @@ def test_killed_after_its_crawler_finished_the_crawl_resumes_and_completes(tmp_p
 
 # -- readers during a crawl ----------------------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def browsing(archive: Path):
-    """`portal-archive browse` on the archive, as a person would start it; yields its URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
-    process = subprocess.Popen([sys.executable, "-m", "archive", "browse", "--archive", str(archive), "--port",
-                                str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/-/versions.json", timeout=5):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("portal-archive browse did not start:\n" + (process.stdout.read() or ""))
-            time.sleep(0.1)
-    try:
-        yield url, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+
 
 
 def get(url: str) -> tuple[int, str]:
