@@ -21,6 +21,7 @@ from archive.diff import changes
 from archive.rewrite import REPLAY_PREFIX, SECURITY_HEADERS, render
 from archive.search import Filters, search_page
 from archive.text import safe_filename
+from archive.urls import identity_key
 from browse import queries, render as ui
 
 DATABASE = "archive"
@@ -133,7 +134,6 @@ def _article_context(db: Database, article_id: int) -> dict | None:
     images = queries.images(db, current["id"]) if current else []
     image_digests = {img["url"]: img["digest"] for img in images if img["digest"]}
     links = ui.links_in(current["body_html"] if current else "")
-    from archive.urls import identity_key
     keys = [k for k in (identity_key(u) for u in links) if k]
     body = ui.body_html(current["body_html"] if current else "", image_digests, queries.article_ids_by_key(db, keys))
     caps = capture_store.article_captures(db, article_id)
