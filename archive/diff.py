@@ -50,16 +50,22 @@ def changes(db: Database, old: dict, new: dict) -> list[Change]:
     return found
 
 
+def word_runs(old: str, new: str) -> list[tuple[bool, str, str]]:
+    """One paragraph against its edit, word by word: (same, old words, new words) runs, in order."""
+    a, b = old.split(), new.split()
+    return [(tag == "equal", " ".join(a[i1:i2]), " ".join(b[j1:j2]))
+            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()]
+
+
 def word_diff(old: str, new: str) -> str:
     """One paragraph's edit, inline: [-removed words-] {+added words+}."""
-    a, b = old.split(), new.split()
     out = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out.append(" ".join(a[i1:i2]))
+    for same, removed, added in word_runs(old, new):
+        if same:
+            out.append(removed)
             continue
-        if i2 > i1:
-            out.append("[-" + " ".join(a[i1:i2]) + "-]")
-        if j2 > j1:
-            out.append("{+" + " ".join(b[j1:j2]) + "+}")
+        if removed:
+            out.append("[-" + removed + "-]")
+        if added:
+            out.append("{+" + added + "+}")
     return " ".join(out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from archive.urls import normalise
+from archive import diff
 
 LATEST = 12
 FEED_ENTRIES = 50
@@ -52,7 +52,7 @@ def article(db: Database, article_id: int) -> dict | None:
 
 def versions(db: Database, article_id: int) -> list[dict]:
     """Every version, oldest first, numbered from 1 as `portal-archive diff` numbers them."""
-    rows = list(db.query("select * from article_versions where article_id = ? order by id", [article_id]))
+    rows = diff.versions(db, article_id)
     for number, row in enumerate(rows, 1):
         row["number"] = number
     return rows
@@ -95,11 +95,6 @@ def article_ids_by_key(db: Database, keys: list[str]) -> dict[str, int]:
         if row:
             found[key] = row[0]
     return found
-
-
-def article_at(db: Database, url: str) -> int | None:
-    row = db.execute("select article_id from url_aliases where url = ?", [normalise(url)]).fetchone()
-    return row[0] if row else None
 
 
 def changed(db: Database, limit: int = 200) -> list[dict]:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from html import escape
 
 import lxml.html
 import nh3
 from markupsafe import Markup
 
+from archive.captures import VIETNAM, as_moment
+from archive.diff import word_runs
 from archive.urls import identity_key, normalise
-
-VIETNAM = timezone(timedelta(hours=7), "ICT")
-WARC_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?Z$")
 
 # What an archived body may hold when shown: the extractor's allowance again (defence in depth), links and images only
 # to what the rewriting below leaves (the archive's own pages and media, or an outside page the reader may open).
@@ -29,16 +27,10 @@ FIELD_LABELS = {"title": "Tiêu đề", "published": "Ngày đăng", "author": "
 
 def parse_time(text: str | None) -> datetime | None:
     """An archive time (ISO with offset) or a WARC-Date (UTC, `Z`) as an aware datetime; None if empty or unreadable."""
-    if not text:
-        return None
-    m = WARC_DATE.match(text)
-    if m:
-        return datetime(*map(int, m.groups()), tzinfo=timezone.utc)
     try:
-        moment = datetime.fromisoformat(text)
+        return as_moment(text) if text else None
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
 
 
 def vn_date(text: str | None) -> str:
@@ -105,18 +97,17 @@ def links_in(html: str | None) -> list[str]:
 
 def word_diff(old: str, new: str) -> tuple[Markup, Markup]:
     """One paragraph against its edit, word by word: (old with <del>, new with <ins>)."""
-    a, b = old.split(), new.split()
     left: list[str] = []
     right: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            left.append(escape(" ".join(a[i1:i2])))
-            right.append(escape(" ".join(b[j1:j2])))
+    for same, removed, added in word_runs(old, new):
+        if same:
+            left.append(escape(removed))
+            right.append(escape(added))
             continue
-        if i2 > i1:
-            left.append("<del>" + escape(" ".join(a[i1:i2])) + "</del>")
-        if j2 > j1:
-            right.append("<ins>" + escape(" ".join(b[j1:j2])) + "</ins>")
+        if removed:
+            left.append("<del>" + escape(removed) + "</del>")
+        if added:
+            right.append("<ins>" + escape(added) + "</ins>")
     return Markup(" ".join(left)), Markup(" ".join(right))
 
 

@@ -17,7 +17,7 @@ from datasette.utils.asgi import Response
 from sqlite_utils import Database
 
 from archive import captures as capture_store
-from archive.diff import changes
+from archive.diff import changes, find_article
 from archive.rewrite import REPLAY_PREFIX, SECURITY_HEADERS, render
 from archive.search import Filters, search_page
 from archive.text import safe_filename
@@ -208,7 +208,7 @@ def _capture_context(db: Database, record_id: str) -> dict | None:
     found = capture_store.capture(db, record_id)
     if found is None:
         return None
-    article_id = queries.article_at(db, found.url)
+    article_id = find_article(db, found.url)
     siblings = capture_store.article_captures(db, article_id) if article_id else [found]
     position = next((n for n, c in enumerate(siblings) if c.record_id == found.record_id), None)
     return {"c": found, "article_id": article_id, "article": queries.article(db, article_id) if article_id else None,
