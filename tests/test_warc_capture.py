@@ -238,8 +238,12 @@ def test_pywb_replays_articles_images_and_revisits(twice, tmp_path):
     archive, truth, _ = twice
     copy = tmp_path / "archive"
     shutil.copytree(archive, copy)
+    # Not a fault's target: pywb picks captures by the second, and a transient 500 archived in the same second as
+    # its retry's 200 is replayed as the 500 it was (one run in three).
+    faulted = {url for fault in truth["faults"].values() for url in fault["urls"]}
     page = next(p for p in truth["pages"] if p["images"] and not p["images"][0]["broken"]
-                and p["canonical_url"].startswith("https://thoxuan.thanhhoa.gov.vn"))
+                and p["canonical_url"].startswith("https://thoxuan.thanhhoa.gov.vn")
+                and p["canonical_url"] not in faulted)
     not_modified_a_day_later(copy, page["canonical_url"])
     archive = copy
     dest = tmp_path / "pywb"
@@ -295,6 +299,10 @@ def test_pywb_replays_articles_images_and_revisits(twice, tmp_path):
         with urllib.request.urlopen(f"{base}/{stamp}id_/{url}", timeout=30) as response:
             assert response.read() == (archive / digest).read_bytes()
             assert response.headers.get("Memento-Datetime")
+    except urllib.error.HTTPError as error:  # say why pywb failed: its log is gone with the temporary folder
+        log.flush()
+        pytest.fail(f"pywb answered {error.code} for {error.url}; its log:\n"
+                    + (tmp_path / "wayback.log").read_text(errors="replace")[-4000:])
     finally:
         proc.terminate()
         proc.wait(10)
