@@ -22,7 +22,7 @@ from pathlib import Path
 
 
 def start_replica(articles: int) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "archive", "replica", "serve", "--port", "0",
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "replica", "serve", "--port", "0",
                              "--articles", str(articles)], stdout=subprocess.PIPE, text=True)
     proc.stdout.readline()
     url = re.search(r"http://127\.0\.0\.1:\d+", proc.stdout.readline()).group(0)
@@ -37,7 +37,7 @@ def crawl_once(url: str, archive: Path) -> dict:
     env = dict(os.environ, http_proxy=url, https_proxy=url)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "archive", "crawl", "--archive", str(archive), "--profile", "fast",
+    result = subprocess.run([sys.executable, "-m", "cli", "crawl", "--archive", str(archive), "--profile", "fast",
                              "-s", "LOG_LEVEL=WARNING", "-s", "PROGRESS_INTERVAL=0"], env=env,
                             capture_output=True, text=True)
     wall = time.monotonic() - started

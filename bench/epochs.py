@@ -47,7 +47,7 @@ def main() -> None:
                 before = folder_bytes(archive) if archive.exists() else 0
                 # `full` is a plain `portal-archive crawl` (no covers: menus, listings, every page and file).
                 scope = [] if covers == "full" else ["-s", f"PORTAL_COVERS={covers}", "-s", "PORTAL_RECHECK=[[null, 1]]"]
-                measured = measure([sys.executable, "-m", "archive", "crawl", "--archive", str(archive),
+                measured = measure([sys.executable, "-m", "cli", "crawl", "--archive", str(archive),
                                     "--profile", "fast", "--job", covers, *scope,
                                     "-s", "LOG_LEVEL=WARNING", "-s", "PROGRESS_INTERVAL=0"],
                                    env, Path(tmp), Path(tmp) / "log.txt")

@@ -1,4 +1,4 @@
-"""Throughput of `archive.extract.extract` on one core, over replica article pages rendered in-process.
+"""Throughput of `archive.page.extract.extract` on one core, over replica article pages rendered in-process.
 
 Renders the article pages of a replica site (articles, documents; both templates, NFD pages included) in one
 markup variant, then times `extract()` over all of them; prints the median of the runs.
@@ -14,7 +14,7 @@ import statistics
 import time
 from urllib.parse import unquote, urlsplit
 
-from archive.extract import extract
+from archive.page.extract import extract
 from replica.catalog import Catalog
 from replica.epochs import build_site
 from replica.markup import make_variant

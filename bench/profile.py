@@ -85,7 +85,7 @@ def record(articles: int, raw: Path, rate: int) -> None:
             env = dict(os.environ, http_proxy=url, https_proxy=url)
             pyspy = Path(sys.executable).with_name("py-spy")
             subprocess.run([str(pyspy) if pyspy.exists() else "py-spy", "record", "--format", "raw", "--rate", str(rate), "--subprocesses",
-                            "--output", str(raw), "--", sys.executable, "-m", "archive", "crawl", "--archive",
+                            "--output", str(raw), "--", sys.executable, "-m", "cli", "crawl", "--archive",
                             str(Path(tmp) / "archive"), "--profile", "fast", "-s", "LOG_LEVEL=WARNING",
                             "-s", "PROGRESS_INTERVAL=0"], env=env, check=True)
     finally:

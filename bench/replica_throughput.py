@@ -77,7 +77,7 @@ def cpu_seconds(pid: int) -> float:
 
 def start_replica(articles: int) -> tuple[subprocess.Popen, int, float]:
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "archive", "replica", "serve", "--port", "0", "--articles", str(articles)],
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "replica", "serve", "--port", "0", "--articles", str(articles)],
                             stdout=subprocess.PIPE, text=True)
     proc.stdout.readline()
     port = int(re.search(r":(\d+)/", proc.stdout.readline()).group(1))

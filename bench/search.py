@@ -1,10 +1,10 @@
 """Search benchmark: an archive of generated articles; Vietnamese queries with and without diacritics, timed
-in process (`archive.search.search`, what `portal-archive search` runs) and over HTTP (the web UI's
+in process (`archive.db.search.search`, what `portal-archive search` runs) and over HTTP (the web UI's
 `GET /search?q=...`, served by `portal-archive browse` in its own process).
 
 The archive is generated straight into the database (not crawled): the replica's own generator
 (`replica.content.base_pages`) writes the articles' text, and each article is stored as a crawl would store its
-first version: `articles` (with the folded search column, through `archive.store.Content`, and the FTS index kept
+first version: `articles` (with the folded search column, through `archive.db.store.Content`, and the FTS index kept
 by its triggers), `article_versions`, `categories`. It is made once per folder and reused.
 
     python bench/search.py --articles 100000 --archive /tmp/search-100k --repeat 5
@@ -26,9 +26,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive import records, schema  # noqa: E402
-from archive.search import fts_query, search  # noqa: E402
-from archive.store import Archive, Content, iso  # noqa: E402
+from archive.page import records  # noqa: E402
+
+from archive.db import schema
+from archive.db.search import fts_query, search  # noqa: E402
+from archive.db.store import Archive, Content, iso  # noqa: E402
 
 # Ten queries, each also typed without its diacritics: common words first, rare names last.
 QUERIES = ["Thọ Xuân", "Đảng bộ", "nông thôn mới nâng cao", "cải cách hành chính", "Lễ hội Lê Hoàn",
@@ -116,7 +118,7 @@ def in_process(directory: Path, repeat: int) -> tuple[dict, dict]:
 
 
 def over_http(directory: Path, repeat: int, port: int) -> tuple[dict, dict]:
-    server = subprocess.Popen([sys.executable, "-m", "archive", "browse", "--archive", str(directory),
+    server = subprocess.Popen([sys.executable, "-m", "cli", "browse", "--archive", str(directory),
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     base = f"http://127.0.0.1:{port}"
@@ -156,7 +158,7 @@ def cli_once(directory: Path) -> dict:
     times = []
     for query in queries():
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "archive", "search", "--archive", str(directory), query],
+        subprocess.run([sys.executable, "-m", "cli", "search", "--archive", str(directory), query],
                        check=True, capture_output=True)
         times.append(time.perf_counter() - started)
     return {"p50_ms": round(statistics.median(times) * 1000), "p95_ms": round(percentile(times, 95) * 1000),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from archive import diff
+from archive.db import diff
 
 LATEST = 12
 FEED_ENTRIES = 50

@@ -10,8 +10,8 @@ import lxml.html
 import nh3
 from markupsafe import Markup
 
-from archive.captures import VIETNAM, as_moment
-from archive.diff import word_runs
+from archive.replay.captures import VIETNAM, as_moment
+from archive.db.diff import word_runs
 from archive.urls import identity_key, normalise
 
 # What an archived body may hold when shown: the extractor's allowance again (defence in depth), links and images only
@@ -112,7 +112,7 @@ def word_diff(old: str, new: str) -> tuple[Markup, Markup]:
 
 
 def diff_rows(changes) -> list[dict]:
-    """archive.diff.Change list as side-by-side rows: each paragraph removed beside the one that replaced it."""
+    """archive.db.diff.Change list as side-by-side rows: each paragraph removed beside the one that replaced it."""
     rows = []
     for change in changes:
         removed, added = list(change.removed), list(change.added)

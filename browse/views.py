@@ -16,10 +16,10 @@ import lxml.html
 from datasette.utils.asgi import Response
 from sqlite_utils import Database
 
-from archive import captures as capture_store
-from archive.diff import changes, find_article
-from archive.rewrite import REPLAY_PREFIX, SECURITY_HEADERS, render
-from archive.search import Filters, search_page
+from archive.replay import captures as capture_store
+from archive.db.diff import changes, find_article
+from archive.replay.rewrite import REPLAY_PREFIX, SECURITY_HEADERS, render
+from archive.db.search import Filters, search_page
 from archive.text import safe_filename
 from archive.urls import identity_key
 from browse import queries, render as ui

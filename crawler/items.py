@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from archive.records import Page
+from archive.page.records import Page
 
 
 @dataclass

@@ -8,7 +8,7 @@ from weakref import WeakKeyDictionary
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.store import Archive
+from archive.db.store import Archive
 
 
 @dataclass

@@ -7,10 +7,10 @@ import logging
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.history import History
-from archive.records import ARTICLE_KINDS
+from archive.db.history import History
+from archive.page.records import ARTICLE_KINDS
 from archive.urls import folder_of
-from archive.warcindex import WarcIndex
+from archive.db.record_index import WarcIndex
 from crawler.items import GoneItem, MediaItem, NotModifiedItem, PageItem
 from crawler.session import Session, session_for
 

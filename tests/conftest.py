@@ -163,7 +163,7 @@ def browsing(archive):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
-    process = subprocess.Popen([sys.executable, "-m", "archive", "browse", "--archive", str(archive), "--port",
+    process = subprocess.Popen([sys.executable, "-m", "cli", "browse", "--archive", str(archive), "--port",
                                 str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

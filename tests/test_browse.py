@@ -333,7 +333,7 @@ def test_unknown_things_are_404_and_media_cannot_leave_the_archive(browsed):
 def test_metadata_describes_every_table_and_column():
     metadata = yaml.safe_load((Path(__file__).parents[1] / "browse" / "metadata.yml").read_text(encoding="utf-8"))
     tables = metadata["databases"]["archive"]["tables"]
-    from archive.schema import connect
+    from archive.db.schema import connect
 
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
@@ -381,7 +381,7 @@ def test_datasette_tables_sql_json_and_canned_queries(browsed):
 
 
 def test_browse_needs_an_archive(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "archive", "browse", "--archive", str(tmp_path / "none")],
+    result = subprocess.run([sys.executable, "-m", "cli", "browse", "--archive", str(tmp_path / "none")],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "no archive" in result.stderr
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.captures import warc_timestamp
-from archive.rewrite import replay_url
+from archive.replay.captures import warc_timestamp
+from archive.replay.rewrite import replay_url
 from archive.text import disposition_filename, safe_filename
 from archive.urls import normalise
 from replica.faults import parse_faults

@@ -14,7 +14,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from archive.cli import main
+from cli import main
 
 DOCS = Path(__file__).parent.parent / "docs" / "cli.md"
 
@@ -53,7 +53,7 @@ def test_truth_command_writes_json(tmp_path):
 
 def test_serve_and_control_a_running_replica(tmp_path):
     ca = tmp_path / "ca.pem"
-    proc = subprocess.Popen([sys.executable, "-m", "archive", "replica", "serve", "--port", "0", "--articles", "30",
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "replica", "serve", "--port", "0", "--articles", "30",
                              "--ca-file", str(ca)], stdout=subprocess.PIPE, text=True)
     try:
         lines = [proc.stdout.readline() for _ in range(3)]

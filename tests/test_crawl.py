@@ -28,7 +28,7 @@ def crawl(server: ReplicaServer, archive: Path, *args: str, proxy: str | None = 
           timeout: float = 300) -> subprocess.CompletedProcess:
     env = dict(os.environ, http_proxy=proxy or server.url, https_proxy=proxy or server.url)
     env.pop("no_proxy", None)
-    return subprocess.run([sys.executable, "-m", "archive", "crawl", "--archive", str(archive), "--profile", "fast",
+    return subprocess.run([sys.executable, "-m", "cli", "crawl", "--archive", str(archive), "--profile", "fast",
                            "-s", "LOG_LEVEL=INFO", *args], env=env, capture_output=True, text=True, timeout=timeout)
 
 
@@ -160,7 +160,7 @@ def test_stopped_crawl_resumes_where_it_stopped(tmp_path, stop, after):
         archive = tmp_path / "archive"
         env = dict(os.environ, http_proxy=server.url, https_proxy=server.url)
         slow = ["-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.01"]
-        proc = subprocess.Popen([sys.executable, "-m", "archive", "crawl", "--archive", str(archive), "--profile",
+        proc = subprocess.Popen([sys.executable, "-m", "cli", "crawl", "--archive", str(archive), "--profile",
                                  "fast", *slow], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
         deadline = time.monotonic() + 60
@@ -193,7 +193,7 @@ def test_stopped_crawl_resumes_where_it_stopped(tmp_path, stop, after):
             check = subprocess.run([sys.executable, "-c", "from warcio.cli import main; main()", "check", str(path)],
                                    capture_output=True, text=True)
             assert check.returncode == 0, check.stdout
-        verify = subprocess.run([sys.executable, "-m", "archive", "verify", "--archive", str(archive)],
+        verify = subprocess.run([sys.executable, "-m", "cli", "verify", "--archive", str(archive)],
                                 capture_output=True, text=True)
         assert verify.returncode == 0, verify.stdout + verify.stderr
         # It went on where it stopped: what the killed run fetched is not fetched again (in-flight requests aside).
@@ -240,7 +240,7 @@ def urlopen_text(url: str) -> str:
 
 def test_search_command_finds_articles_with_and_without_diacritics(crawled):
     _, archive, truth = crawled
-    run = lambda *args: subprocess.run([sys.executable, "-m", "archive", "search", "--archive", str(archive), *args],  # noqa: E731
+    run = lambda *args: subprocess.run([sys.executable, "-m", "cli", "search", "--archive", str(archive), *args],  # noqa: E731
                                        capture_output=True, text=True, timeout=60)
     page = next(p for p in truth["pages"] if p["kind"] == "article" and len(p["title"].split()) >= 6)
     words = " ".join(page["title"].split()[:6])

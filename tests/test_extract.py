@@ -10,8 +10,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from archive.extract import decode_html, extract
-from archive.records import Page
+from archive.page.extract import decode_html, extract
+from archive.page.records import Page
 from archive.urls import canonical_url
 from replica.catalog import Catalog
 from replica.content import ALIAS_HOST, CATEGORIES, HOME, MAIN_HOST

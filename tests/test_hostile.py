@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive import captures
+from archive.replay import captures
 from archive.text import disposition_filename, safe_filename
 from archive.urls import normalise
 from crawler import settings as defaults
@@ -84,7 +84,7 @@ def measured_crawl(server: ReplicaServer, archive: Path, cwd: Path, *args: str
     """test_crawl.crawl(), run from `cwd` and measured: (result, peak RSS in bytes of the crawl's processes)."""
     env = dict(os.environ, http_proxy=server.url, https_proxy=server.url)
     env.pop("no_proxy", None)
-    result = subprocess.run([sys.executable, "-c", MEASURED, sys.executable, "-m", "archive", "crawl", "--archive",
+    result = subprocess.run([sys.executable, "-c", MEASURED, sys.executable, "-m", "cli", "crawl", "--archive",
                              str(archive), "--profile", "fast", "-s", "LOG_LEVEL=INFO", *args],
                             env=env, cwd=cwd, capture_output=True, text=True, timeout=300)
     peak = re.search(r"peak RSS KiB (\d+)", result.stderr)
@@ -224,7 +224,7 @@ def test_huge_page_and_gzip_bombs_are_cut_marked_truncated_and_memory_stays_boun
         check = subprocess.run([sys.executable, "-c", "from warcio.cli import main; main()", "check", str(path)],
                                capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
-    verify = subprocess.run([sys.executable, "-m", "archive", "verify", "--archive", str(crawled.archive)],
+    verify = subprocess.run([sys.executable, "-m", "cli", "verify", "--archive", str(crawled.archive)],
                             capture_output=True, text=True)
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
@@ -260,7 +260,7 @@ def test_endless_listing_stops_at_the_listing_page_limit(crawled):
 
 def test_database_rebuilt_from_the_warc_files_leaves_cut_responses_out_as_the_crawl_did(crawled, tmp_path):
     dest = tmp_path / "rebuilt"
-    result = subprocess.run([sys.executable, "-m", "archive", "rebuild", str(dest), "--archive", str(crawled.archive)],
+    result = subprocess.run([sys.executable, "-m", "cli", "rebuild", str(dest), "--archive", str(crawled.archive)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     rebuilt = sqlite3.connect(dest / "archive.db")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.history import due_for_recheck
-from archive.store import Archive
+from archive.db.history import due_for_recheck
+from archive.db.store import Archive
 from replica.server import ReplicaServer, Settings
 from test_crawl import crawl, urlopen_text
 from test_versions import article_of, same_path
@@ -40,7 +40,7 @@ jobs:
 def run_job(schedule: Path, job: str, server: ReplicaServer) -> None:
     """What `portal-archive schedule` does when the job comes due, as cron would: `portal-archive run JOB`."""
     env = dict(os.environ, http_proxy=server.url, https_proxy=server.url)
-    result = subprocess.run([sys.executable, "-m", "archive", "run", job, "--schedule", str(schedule)], env=env,
+    result = subprocess.run([sys.executable, "-m", "cli", "run", job, "--schedule", str(schedule)], env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
 
@@ -106,7 +106,7 @@ def test_recheck_finds_every_edit_and_nothing_else(incremental):
 
 
 def test_recheck_policy_checks_recent_articles_more_often(tmp_path):
-    from archive.records import Page
+    from archive.page.records import Page
 
     now = datetime(2025, 7, 1, tzinfo=timezone.utc)
     with Archive(tmp_path) as archive:

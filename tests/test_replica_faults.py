@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from archive.cli import main
+from cli import main
 from replica.faults import FAULTS
 
 MAIN = "thoxuan.thanhhoa.gov.vn"

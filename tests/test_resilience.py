@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.captures import capture, read_response
-from archive.search import search
-from archive.store import Archive
+from archive.replay.captures import capture, read_response
+from archive.db.search import search
+from archive.db.store import Archive
 from archive.urls import normalise
-from archive.warcwriter import Exchange, WarcWriter
+from archive.warc.writer import Exchange, WarcWriter
 from crawler.extensions.diskfull import is_disk_full
 from replica.faults import FAULTS
 from replica.server import ReplicaServer, Settings
@@ -44,7 +44,7 @@ def spawn(server: ReplicaServer, archive: Path, *args: str, log: Path) -> subpro
     env = dict(os.environ, http_proxy=server.url, https_proxy=server.url)
     env.pop("no_proxy", None)
     with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "archive", "crawl", "--archive", str(archive), "--profile",
+        return subprocess.Popen([sys.executable, "-m", "cli", "crawl", "--archive", str(archive), "--profile",
                                  "fast", "-s", "LOG_LEVEL=INFO", *args], env=env, stdout=out, stderr=out,
                                 start_new_session=True)
 
@@ -121,7 +121,7 @@ def warcio_check(archive: Path) -> list[str]:
 
 
 def verify(archive: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archive", "verify", "--archive", str(archive)],
+    return subprocess.run([sys.executable, "-m", "cli", "verify", "--archive", str(archive)],
                           capture_output=True, text=True, timeout=300, check=False)
 
 
@@ -341,7 +341,7 @@ def test_readers_querying_while_a_crawl_writes_never_see_a_lock_and_no_write_is_
         def command() -> None:
             env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
             while crawling.is_set():
-                result = subprocess.run([sys.executable, "-m", "archive", "search", "--archive", str(archive),
+                result = subprocess.run([sys.executable, "-m", "cli", "search", "--archive", str(archive),
                                          "dang bo", "--json"], capture_output=True, text=True, timeout=120, env=env,
                                         check=False)
                 served["search command"] += 1
@@ -358,7 +358,7 @@ def test_readers_querying_while_a_crawl_writes_never_see_a_lock_and_no_write_is_
                         seen_articles.append(own.db.execute("select count(*) from articles").fetchone()[0])
                         served["search()"] += 1
                     except sqlite3.Error as e:
-                        problems.append(f"archive.search.search: {e}")
+                        problems.append(f"archive.db.search.search: {e}")
                     time.sleep(0.01)
 
         threads = [threading.Thread(target=command), threading.Thread(target=in_process)]

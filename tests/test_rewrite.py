@@ -8,8 +8,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from lxml import html as lxml_html
 
-from archive.captures import Capture, HttpResponse
-from archive.rewrite import REPLAY_CSP, REPLAY_PREFIX, parse_replay_path, render, replay_url, rewrite_css, rewrite_html
+from archive.replay.captures import Capture, HttpResponse
+from archive.replay.rewrite import REPLAY_CSP, REPLAY_PREFIX, parse_replay_path, render, replay_url, rewrite_css, rewrite_html
 
 BASE = "https://thoxuan.thanhhoa.gov.vn/web/trang-chu/tin-tuc-su-kien/xay-dung-dang/bai-viet.html"
 TS = "20250314083000"

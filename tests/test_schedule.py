@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from archive.schedule import (COVERS, JOB_KEYS, RECHECK_KEYS, TOP_KEYS, TRIGGER_KEYS, ScheduleError,
+from archive.schedule.config import (COVERS, JOB_KEYS, RECHECK_KEYS, TOP_KEYS, TRIGGER_KEYS, ScheduleError,
                               crawl_command, crontab_weekdays, load_schedule, next_runs)
 
 
@@ -38,7 +38,7 @@ def test_the_shipped_schedule_loads_and_gives_the_crawl_command():
         "full": ("30 1 * * 0", "full", True),
     }
     assert crawl_command(schedule, schedule.jobs["full"]) == [
-        sys.executable, "-m", "archive", "crawl", "--archive", str(ROOT / "archive-data"), "--job", "full",
+        sys.executable, "-m", "cli", "crawl", "--archive", str(ROOT / "archive-data"), "--job", "full",
         "-s", "PORTAL_COVERS=full",
         "-s", "PORTAL_RECHECK=[[604800,21600],[2592000,86400],[31536000,604800],[null,2592000]]",
         "-s", "AUTOTHROTTLE_TARGET_CONCURRENCY=0.5",

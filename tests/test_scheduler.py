@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from archive.schedule import (Job, load_schedule)
-from archive.scheduler import Scheduler, SerialExecutor
-from archive.store import Archive
+from archive.schedule.config import (Job, load_schedule)
+from archive.schedule.runner import Scheduler, SerialExecutor
+from archive.db.store import Archive
 from test_schedule import write_schedule
 
 ROOT = Path(__file__).parent.parent
@@ -63,8 +63,8 @@ with open(log, "a") as f:
 # `portal-archive schedule` in miniature: the real Scheduler in a process of its own, jobs run as CHILD.
 SCHEDULER = r"""
 import json, logging, sys
-from archive.schedule import load_schedule
-from archive.scheduler import Scheduler, SerialExecutor
+from archive.schedule.config import load_schedule
+from archive.schedule.runner import Scheduler, SerialExecutor
 logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(created).6f %(name)s %(message)s")
 command = json.loads(sys.argv[2])
 Scheduler(load_schedule(sys.argv[1]), command=lambda job: command + [job.name]).start()
@@ -113,7 +113,7 @@ def run_for(scheduler: Scheduler, seconds: float) -> float:
 
 
 def test_runs_never_overlap_and_a_job_due_meanwhile_is_queued(tmp_path, caplog):
-    caplog.set_level(logging.INFO, logger="archive.scheduler")
+    caplog.set_level(logging.INFO, logger="archive.schedule.runner")
     schedule = load_schedule(write_schedule(tmp_path, {"a": "every: 1s", "b": "every: 1s"}))
     log = tmp_path / "runs.log"
     took = run_for(Scheduler(schedule, command=lambda job: child(log, 1.5) + [job.name]), 6)
@@ -210,7 +210,7 @@ def test_a_run_noticed_later_than_the_grace_time_is_skipped(caplog):
 def test_run_job_forwards_a_stop_signal_once(tmp_path):
     """`portal-archive run JOB`: run_job in a process's main thread, which gets SIGTERM while its job runs."""
     log = tmp_path / "runs.log"
-    script = ("import json, sys\nfrom archive.schedule import load_schedule\nfrom archive.scheduler import Scheduler\n"
+    script = ("import json, sys\nfrom archive.schedule.config import load_schedule\nfrom archive.schedule.runner import Scheduler\n"
               "schedule = load_schedule(sys.argv[1])\ncommand = json.loads(sys.argv[2])\n"
               "print(Scheduler(schedule, command=lambda job: command + [job.name]).run_job(schedule.jobs['once']))\n")
     process = subprocess.Popen(

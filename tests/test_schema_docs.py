@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from archive.records import AttachmentRef, ImageRef, Page
-from archive.store import Archive
+from archive.page.records import AttachmentRef, ImageRef, Page
+from archive.db.store import Archive
 
 DOCS = Path(__file__).parent.parent / "docs" / "schema.md"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -1,4 +1,4 @@
-"""archive.search and archive.text: Vietnamese search with or without diacritics, over a real archive."""
+"""archive.db.search and archive.text: Vietnamese search with or without diacritics, over a real archive."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from archive.records import ImageRef, Page
-from archive.search import SearchResult, fts_query, phrases, search
-from archive.store import Archive
+from archive.page.records import ImageRef, Page
+from archive.db.search import SearchResult, fts_query, phrases, search
+from archive.db.store import Archive
 from archive.text import fold, fold_with_map, safe_filename
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -1,4 +1,4 @@
-"""archive.store: identity, versions, media and runs, read back as rows of a real archive.db."""
+"""archive.db.store: identity, versions, media and runs, read back as rows of a real archive.db."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from archive import schema
-from archive.records import AttachmentRef, ImageRef, Page
-from archive.search import search
-from archive.store import Archive
+from archive.db import schema
+from archive.page.records import AttachmentRef, ImageRef, Page
+from archive.db.search import search
+from archive.db.store import Archive
 from archive.urls import normalise
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -308,8 +308,8 @@ def test_a_reader_is_not_blocked_by_a_writer(tmp_path):
 WRITER = textwrap.dedent("""
     import sys
     from datetime import UTC, datetime
-    from archive.records import Page
-    from archive.store import Archive
+    from archive.page.records import Page
+    from archive.db.store import Archive
 
     archive = Archive(sys.argv[1])
     run = archive.start_run(sys.argv[2])

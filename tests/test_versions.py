@@ -111,14 +111,14 @@ def test_diff_shows_the_edited_paragraph(epochs):
     page = next(p for p in truths[2]["pages"] if "body" in p["changes"] and p["kind"] != "static")
     before = next(p for p in truths[1]["pages"] if p["id"] == page["id"])
     old, new = next((a, b) for a, b in zip(before["body"], page["body"], strict=True) if a != b)
-    result = subprocess.run([sys.executable, "-m", "archive", "diff", page["canonical_url"], "--archive", str(archive)],
+    result = subprocess.run([sys.executable, "-m", "cli", "diff", page["canonical_url"], "--archive", str(archive)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     added = new[len(old):].strip()
     assert f"~ body: {old.split()[0]}" in result.stdout and "{+" + added.split()[0] in result.stdout
     assert "title" not in result.stdout.split("\n", 1)[1]
     unchanged = next(p for p in truths[2]["pages"] if not p["changes"])
-    result = subprocess.run([sys.executable, "-m", "archive", "diff", unchanged["canonical_url"], "--archive",
+    result = subprocess.run([sys.executable, "-m", "cli", "diff", unchanged["canonical_url"], "--archive",
                              str(archive)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "1 version(s): nothing to compare" in result.stderr
 
@@ -135,9 +135,9 @@ def test_overview_page_changed_in_place_has_its_history(epochs):
 def test_removed_article_that_comes_back_is_recorded(tmp_path: Path):
     from datetime import datetime, timezone
 
-    from archive.history import History
-    from archive.records import Page
-    from archive.store import Archive
+    from archive.db.history import History
+    from archive.page.records import Page
+    from archive.db.store import Archive
 
     url = "https://thoxuan.thanhhoa.gov.vn/web/trang-chu/thong-bao/thong-bao-mot.html"
     with Archive(tmp_path) as archive:

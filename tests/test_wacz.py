@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from archive.urls import normalise
-from archive.wacz import export_wacz
+from archive.export.wacz import export_wacz
 from replica.server import ReplicaServer, Settings
 from test_crawl import crawl
 
@@ -42,7 +42,7 @@ def wacz_command() -> list[str]:
 
 
 def export(archive: Path, dest: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archive", "export", "wacz", "--archive", str(archive), str(dest),
+    return subprocess.run([sys.executable, "-m", "cli", "export", "wacz", "--archive", str(archive), str(dest),
                            *args], capture_output=True, text=True, timeout=120, check=False)
 
 

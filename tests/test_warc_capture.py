@@ -22,13 +22,13 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.urls import normalise
-from archive.warcwriter import Exchange, RecordRef, WarcWriter
+from archive.warc.writer import Exchange, RecordRef, WarcWriter
 from replica.server import ReplicaServer, Settings
 from test_crawl import crawl, urlopen_text
 
 
 def cli(*args: str, archive: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "archive", *args, "--archive", str(archive)],
+    return subprocess.run([sys.executable, "-m", "cli", *args, "--archive", str(archive)],
                           capture_output=True, text=True, timeout=300)
 
 
@@ -247,7 +247,7 @@ def test_pywb_replays_articles_images_and_revisits(twice, tmp_path):
     not_modified_a_day_later(copy, page["canonical_url"])
     archive = copy
     dest = tmp_path / "pywb"
-    result = subprocess.run([sys.executable, "-m", "archive", "export", "pywb", str(dest), "--archive", str(archive)],
+    result = subprocess.run([sys.executable, "-m", "cli", "export", "pywb", str(dest), "--archive", str(archive)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     port = free_port()
@@ -278,7 +278,7 @@ def test_pywb_replays_articles_images_and_revisits(twice, tmp_path):
                 html = gzip.decompress(html)
         assert page["title"].encode() in html
         # A day later the portal answered 304. pywb would replay that server-not-modified revisit as the empty 304
-        # it was, so the index leaves it out (archive.replay.cdxj_index): later times replay the page it confirmed.
+        # it was, so the index leaves it out (archive.warc.cdxj.cdxj_index): later times replay the page it confirmed.
         with urllib.request.urlopen(f"{base}/2030id_/{page['canonical_url']}", timeout=30) as response:
             later = response.read()
             if response.headers.get("Content-Encoding") == "gzip":

@@ -16,8 +16,8 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.warcfiles import iter_records, recover, sha256_file, validate
-from archive.warcwriter import Exchange, WarcWriter
+from archive.warc.files import iter_records, recover, sha256_file, validate
+from archive.warc.writer import Exchange, WarcWriter
 
 BIN = Path(sys.executable).parent
 START = datetime(2024, 5, 17, 3, 4, 5, tzinfo=timezone.utc)

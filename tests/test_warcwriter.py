@@ -20,8 +20,8 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 
-from archive.warcfiles import iter_records, validate
-from archive.warcwriter import Exchange, RecordRef, WarcWriter
+from archive.warc.files import iter_records, validate
+from archive.warc.writer import Exchange, RecordRef, WarcWriter
 
 BIN = Path(sys.executable).parent
 START = datetime(2024, 5, 17, 3, 4, 5, 123456, tzinfo=timezone.utc)

@@ -10,7 +10,7 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archive.history import History
+from archive.db.history import History
 from archive.urls import normalise
 from crawler.session import Session, session_for
 

@@ -11,7 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from archive.history import History
+from archive.db.history import History
 from crawler.session import Session, session_for
 
 log = logging.getLogger(__name__)

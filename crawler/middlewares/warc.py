@@ -3,7 +3,7 @@
 Placed at 850, between the size limits (860) and decompression (590): the body is still content-encoded (and
 already cut to its size limit, if it passed it: the record then says `WARC-Truncated: length`), the
 request carries every header the middlewares before it added, and responses answered by the resume cache
-(flagged "cached") are skipped, since an earlier run wrote them. The format is `archive.warcwriter`'s business.
+(flagged "cached") are skipped, since an earlier run wrote them. The format is `archive.warc.writer`'s business.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 
-from archive.warcfiles import ClosedFile, iter_records, recover, sha256_file, validate
-from archive.warcindex import WarcIndex
-from archive.warcwriter import Exchange, WarcWriter
+from archive.warc.files import ClosedFile, iter_records, recover, sha256_file, validate
+from archive.db.record_index import WarcIndex
+from archive.warc.writer import Exchange, WarcWriter
 from crawler.session import Session, session_for
 
 log = logging.getLogger(__name__)

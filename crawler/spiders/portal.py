@@ -4,7 +4,7 @@ Listings are followed up to `?page=PORTAL_MAX_LISTING_PAGES`; a page or file cut
 in the WARC files only, neither read nor stored.
 
 Scope: pages of the two portal hosts; images, styles, scripts and attachments wherever they are hosted;
-never pages of other sites. Parsing and extraction are `archive.extract`; this module only decides what to
+never pages of other sites. Parsing and extraction are `archive.page.extract`; this module only decides what to
 fetch next.
 """
 
@@ -18,11 +18,11 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 
-from archive.extract import extract
-from archive.history import History, due_for_recheck, recheck_policy
-from archive.menus import category_labels, wants_labels
+from archive.page.extract import extract
+from archive.db.history import History, due_for_recheck, recheck_policy
+from archive.page.menus import category_labels, wants_labels
 from archive.text import disposition_filename
-from archive.records import ARTICLE_KINDS
+from archive.page.records import ARTICLE_KINDS
 from archive.urls import (START_URLS, category_of, folder_of, identity_key, is_article_url, is_file_url,
                           is_portal, normalise, page_number)
 from crawler import profiles

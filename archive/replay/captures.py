@@ -5,10 +5,10 @@ it (`fetches`: status, media type). Revisits are resolved to the original respon
 capture always reads back as a complete HTTP response: status, headers and the decoded body.
 
 Pure Python on the archive database and the files in `ARCHIVE/warcs/`; nothing here serves HTTP (see
-`archive.rewrite` for what is sent to a browser, and docs/replay.md).
+`archive.replay.rewrite` for what is sent to a browser, and docs/replay.md).
 
 `db` is anything with the DB-API `execute(sql, params)` of SQLite: a `sqlite3.Connection` (as datasette's
-`execute_fn` passes), a `sqlite_utils.Database`, or an `archive.store.Archive` (its `.db` is used).
+`execute_fn` passes), a `sqlite_utils.Database`, or an `archive.db.store.Archive` (its `.db` is used).
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ _RECORD_COLUMNS = "r.record_id, r.warc_type, r.target_uri, r.date, r.filename, r
 
 
 def _connection(db):
-    return getattr(db, "db", db)  # an archive.store.Archive holds its Database in .db
+    return getattr(db, "db", db)  # an archive.db.store.Archive holds its Database in .db
 
 
 def _rows(db, sql: str, params: list | tuple = ()) -> list[tuple]:

@@ -3,7 +3,7 @@ URLs of the archive, and headers that sandbox it.
 
 Every URL of a page (images, stylesheets, links, frames, CSS `url()` and `@import`) is resolved against the page's
 own address and pointed at `{prefix}/{timestamp}/{absolute url}`, which the web UI answers from the archive
-(`archive.captures.find_capture`). Scripts, event handlers, `javascript:` URLs, plugins, `<base>`, refresh and
+(`archive.replay.captures.find_capture`). Scripts, event handlers, `javascript:` URLs, plugins, `<base>`, refresh and
 cookie `<meta>` tags are removed. The page is then served with `REPLAY_CSP`: a sandbox without scripts and a policy
 that allows loads from the UI's own origin only. See docs/replay.md.
 
@@ -20,8 +20,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from w3lib.url import safe_url_string
 
-from archive.captures import HttpResponse
-from archive.markup import decode_html
+from archive.replay.captures import HttpResponse
+from archive.page.markup import decode_html
 
 REPLAY_PREFIX = "/-/replay"
 # Sent with every replayed response. `sandbox` without allow-scripts runs no script at all and gives the page an

@@ -20,8 +20,8 @@ import nh3
 from lxml import html as lxml_html
 from w3lib.url import safe_url_string
 
-from archive.markup import HEADINGS, Block, Reader, decode_html, parse, squash
-from archive.records import AttachmentRef, ImageRef, Page
+from archive.page.markup import HEADINGS, Block, Reader, decode_html, parse, squash
+from archive.page.records import AttachmentRef, ImageRef, Page
 from archive.urls import PORTAL_HOSTS, file_name, is_file_url, portal_path
 
 __all__ = ["decode_html", "extract"]

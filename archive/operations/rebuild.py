@@ -14,14 +14,14 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.extract import extract
-from archive.menus import category_labels, wants_labels
-from archive.records import ARTICLE_KINDS
-from archive.store import Archive
+from archive.page.extract import extract
+from archive.page.menus import category_labels, wants_labels
+from archive.page.records import ARTICLE_KINDS
+from archive.db.store import Archive
 from archive.text import disposition_filename
 from archive.urls import folder_of
-from archive.warcfiles import ClosedFile, RecordRef, sha256_file, validate
-from archive.warcindex import WarcIndex
+from archive.warc.files import ClosedFile, RecordRef, sha256_file, validate
+from archive.db.record_index import WarcIndex
 
 
 @dataclass

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from archive.text import fold, fold_with_map
 
 if TYPE_CHECKING:
-    from archive.store import Archive
+    from archive.db.store import Archive
 
 # A quoted phrase, or one word. Words are letters and digits only: whatever else the user typed (FTS5 operators,
 # stray quotes, `*`, `:`, `(`) separates words and never reaches the query parser.

@@ -7,10 +7,10 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
-from archive import schema
+from archive.db import schema
 from archive.urls import normalise
-from archive.warcfiles import RecordRef
-from archive.warcwriter import URI_SAFE
+from archive.warc.files import RecordRef
+from archive.warc.writer import URI_SAFE
 
 # Runs whose responses may be the originals of revisits: a failed or interrupted run's records are referenced only
 # once a resumed run completed it ("recovered").

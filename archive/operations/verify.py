@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlite_utils import Database
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warcfiles import sha256_file
+from archive.warc.files import sha256_file
 
 # The rows that point at WARC records, by table and what they are.
 LINKS = (("article_versions", "article version"), ("media_urls", "image or file"), ("fetches", "fetch"),

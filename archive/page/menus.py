@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from archive.markup import decode_html, parse, squash
+from archive.page.markup import decode_html, parse, squash
 from archive.urls import is_article_url, is_portal, portal_path
 
 

@@ -19,7 +19,13 @@ from zoneinfo import ZoneInfo
 from PIL import Image
 from sqlite_utils import Database
 
-from archive import records, schema, urls, versions
+from archive.page import records
+
+from archive.db import schema
+
+from archive import urls
+
+from archive.db import versions
 from archive.text import fold, nfc, safe_filename
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")

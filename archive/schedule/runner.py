@@ -21,8 +21,8 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from archive.schedule import Job, Schedule, ScheduleError, crawl_command, job_trigger
-from archive.store import Archive
+from archive.schedule.config import Job, Schedule, ScheduleError, crawl_command, job_trigger
+from archive.db.store import Archive
 from archive.text import nfc
 
 log = logging.getLogger(__name__)

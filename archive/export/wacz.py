@@ -31,9 +31,9 @@ from typing import Self
 
 from cdxj_indexer.main import CompressedWriter
 
-from archive.replay import WARC_PATTERN, cdxj_index
+from archive.warc.cdxj import WARC_PATTERN, cdxj_index
 from archive.urls import HOME_PATH, MAIN_HOST, normalise
-from archive.warcfiles import CHUNK, fsync_directory
+from archive.warc.files import CHUNK, fsync_directory
 
 WACZ_VERSION = "1.1.1"
 BLOCK_LINES = 1024  # CDXJ lines per gzip member of index.cdx.gz, as py-wacz and ArchiveWeb.page write them

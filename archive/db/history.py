@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 from sqlite_utils import Database
 
-from archive import schema
-from archive.store import iso, normalise
+from archive.db import schema
+from archive.db.store import iso, normalise
 
 
 class History:

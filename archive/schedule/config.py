@@ -1,6 +1,6 @@
 """schedule.yaml: when each crawl runs and what it covers, read and validated whole before anything runs.
 
-The scheduler that runs it is `archive.scheduler`; the format is documented in docs/schedule.md.
+The scheduler that runs it is `archive.schedule.runner`; the format is documented in docs/schedule.md.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def load_schedule(path: str | Path) -> Schedule:
 
 def crawl_command(schedule: Schedule, job: Job) -> list[str]:
     """The `portal-archive crawl` command line that runs one job."""
-    command = [sys.executable, "-m", "archive", "crawl", "--archive", str(schedule.archive), "--job", job.name,
+    command = [sys.executable, "-m", "cli", "crawl", "--archive", str(schedule.archive), "--job", job.name,
                "-s", f"PORTAL_COVERS={job.covers}",
                "-s", f"PORTAL_RECHECK={json.dumps(schedule.recheck, separators=(',', ':'))}"]
     for key, value in job.settings.items():

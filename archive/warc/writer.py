@@ -21,7 +21,7 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
-from archive.warcfiles import OPEN_SUFFIX, WARC_VERSION, ClosedFile, RecordRef, fsync_directory, seal
+from archive.warc.files import OPEN_SUFFIX, WARC_VERSION, ClosedFile, RecordRef, fsync_directory, seal
 
 __all__ = ["ClosedFile", "Exchange", "RecordRef", "WarcWriter"]
 

@@ -44,8 +44,8 @@ main.add_command(replica)
 def crawl(archive_dir: Path, profile: str, resume: bool, start_urls: tuple[str, ...], contact: str | None,
           job: str, overrides: tuple[str, ...]) -> None:
     """Crawl the portal into the archive: every page, image and attachment; exits non-zero if the crawl failed."""
-    from archive.store import Archive
-    from archive.summary import last_run, print_summary
+    from archive.db.store import Archive
+    from archive.operations.summary import last_run, print_summary
 
     state = (archive_dir / "state" / job).absolute()
     jobdir, cache = state / "jobdir", state / "httpcache"
@@ -83,7 +83,7 @@ def crawl(archive_dir: Path, profile: str, resume: bool, start_urls: tuple[str, 
     returncode = run_crawler(command, dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings"))
     warcs = sorted((archive_dir / "warcs").glob("*.warc.gz"))
     if warcs:  # the CDXJ index of every closed file, for pywb and other replay tools
-        from archive.replay import cdxj_index
+        from archive.warc.cdxj import cdxj_index
 
         try:
             (archive_dir / "indexes").mkdir(exist_ok=True)
@@ -157,8 +157,8 @@ def _signal_name(number: int) -> str:
 @click.option("--to", "to_version", type=int, help="Compare to this version; default: the latest.")
 def diff(archive_dir: Path, article: str, from_version: int | None, to_version: int | None) -> None:
     """Show what changed between two versions of ARTICLE (its id or any URL it was seen at), paragraph by paragraph."""
-    from archive.diff import changes, find_article, versions, word_diff
-    from archive.store import Archive
+    from archive.db.diff import changes, find_article, versions, word_diff
+    from archive.db.store import Archive
 
     with Archive(archive_dir) as archive:
         article_id = find_article(archive.db, article)
@@ -190,8 +190,8 @@ def verify(archive_dir: Path) -> None:
 
     Exits non-zero with a report of each problem found.
     """
-    from archive.store import Archive
-    from archive.verify import verify as run_verify
+    from archive.db.store import Archive
+    from archive.operations.verify import verify as run_verify
 
     if not (archive_dir / "archive.db").exists():
         raise click.ClickException(f"no archive in {archive_dir}")
@@ -213,7 +213,7 @@ def rebuild(archive_dir: Path, dest: Path) -> None:
 
     The WARC files are the archive of record; this is how to prove it, or to recover a lost database.
     """
-    from archive.rebuild import rebuild as run_rebuild
+    from archive.operations.rebuild import rebuild as run_rebuild
 
     source = archive_dir / "warcs"
     if not any(source.glob("*.warc.gz")):
@@ -248,7 +248,7 @@ def export_pywb_command(archive_dir: Path, dest: Path, collection: str) -> None:
 
     Then `cd DEST && wayback` serves it on http://localhost:8080/COLLECTION/.
     """
-    from archive.replay import export_pywb
+    from archive.warc.cdxj import export_pywb
 
     folder = export_pywb(archive_dir / "warcs", dest, collection)
     click.echo(f"pywb collection ready in {folder}; run `wayback` in {dest} and open "
@@ -265,7 +265,7 @@ def export_wacz_command(archive_dir: Path, file: Path, title: str | None) -> Non
     Open it in ReplayWeb.page (https://replayweb.page); `wacz validate -f FILE` checks it. FILE is replaced, in one
     step, when the export succeeds.
     """
-    from archive.wacz import WaczError, export_wacz
+    from archive.export.wacz import WaczError, export_wacz
 
     try:
         summary = export_wacz(archive_dir, file, title)
@@ -308,8 +308,8 @@ def search(archive_dir: Path, query: str, limit: int, offset: int, as_json: bool
 
     Every word must match; "quoted words" match as a phrase.
     """
-    from archive.search import search as run_search
-    from archive.store import Archive
+    from archive.db.search import search as run_search
+    from archive.db.store import Archive
 
     if not (archive_dir / "archive.db").exists():
         raise click.ClickException(f"no archive in {archive_dir} (crawl first, or give --archive)")
@@ -342,7 +342,7 @@ def demo(archive_dir: Path, articles: int, serve: bool, port: int) -> None:
     with ReplicaServer(Settings(articles=articles)) as server:
         click.echo(f"Replica of the portal ({articles} articles) serving as a proxy on {server.url}")
         env = dict(os.environ, http_proxy=server.url, https_proxy=server.url)
-        command = [sys.executable, "-m", "archive", "crawl", "--archive", str(archive_dir), "--profile", "fast",
+        command = [sys.executable, "-m", "cli", "crawl", "--archive", str(archive_dir), "--profile", "fast",
                    "-s", "LOG_LEVEL=WARNING"]
         returncode = subprocess.run(command, env=env).returncode
     if returncode:
@@ -377,7 +377,7 @@ schedule_option = click.option("--schedule", "schedule_path", type=click.Path(di
 
 
 def _load_schedule(path: Path):
-    from archive.schedule import ScheduleError, load_schedule
+    from archive.schedule.config import ScheduleError, load_schedule
 
     try:
         return load_schedule(path)
@@ -396,8 +396,8 @@ def _log_to_stderr() -> None:
 @schedule_option
 def schedule_command(schedule_path: Path) -> None:
     """Run the schedule's jobs at their times, one at a time, until Ctrl-C or SIGTERM (see docs/schedule.md)."""
-    from archive.schedule import ScheduleError
-    from archive.scheduler import Scheduler
+    from archive.schedule.config import ScheduleError
+    from archive.schedule.runner import Scheduler
 
     schedule = _load_schedule(schedule_path)
     _log_to_stderr()
@@ -412,7 +412,7 @@ def schedule_command(schedule_path: Path) -> None:
 @click.argument("job")
 def run(schedule_path: Path, job: str) -> None:
     """Run one JOB of the schedule now, once (for cron or a systemd timer); exits with the crawl's status."""
-    from archive.scheduler import Scheduler
+    from archive.schedule.runner import Scheduler
 
     schedule = _load_schedule(schedule_path)
     if job not in schedule.jobs:
@@ -427,9 +427,9 @@ def run(schedule_path: Path, job: str) -> None:
 @schedule_option
 def status(schedule_path: Path) -> None:
     """Show each job of the schedule: its trigger, what it covers, its next run and its last run."""
-    from archive.schedule import next_runs
-    from archive.store import Archive
-    from archive.summary import last_run
+    from archive.schedule.config import next_runs
+    from archive.db.store import Archive
+    from archive.operations.summary import last_run
 
     schedule = _load_schedule(schedule_path)
     upcoming = next_runs(schedule)

@@ -1,0 +1,1 @@
+"""What an operator does with an archive: crawl, verify, rebuild, report."""

@@ -1,0 +1,1 @@
+"""What a portal page says: bytes decoded, markup read, fields extracted, menus, page records."""

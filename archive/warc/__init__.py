@@ -1,0 +1,1 @@
+"""WARC files: writing, reading, validating, sealing, recovering, and their CDXJ index."""
