@@ -3,21 +3,46 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import yaml
 
 from w3lib.url import canonicalize_url, safe_url_string
 
-MAIN_HOST = "thoxuan.thanhhoa.gov.vn"
-ALIAS_HOST = "thoxuan.vn"
-PORTAL_HOSTS = (MAIN_HOST, ALIAS_HOST)
-HOME_PATH = "/web/trang-chu"
+SITE_FILE = Path(__file__).with_name("sites") / "thoxuan.yaml"
+
+
+@dataclass(frozen=True)
+class Site:
+    """The facts of one portal (archive/sites/NAME.yaml): its hosts, start pages, requisite hosts, renames."""
+
+    name: str
+    title: str
+    hosts: tuple[str, ...]  # main host first: the order of preference of canonical addresses
+    home_path: str
+    start_urls: tuple[str, ...]
+    requisite_hosts: tuple[str, ...]
+    category_renames: tuple[tuple[str, str], ...]  # longest first
+
+    @classmethod
+    def load(cls, path: Path) -> Site:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        renames = sorted(dict(data.get("category_renames") or {}).items(), key=lambda item: -len(item[0]))
+        return cls(name=data["name"], title=data.get("title", ""), hosts=tuple(data["hosts"]),
+                   home_path=data["home_path"].rstrip("/"), start_urls=tuple(data["start_urls"]),
+                   requisite_hosts=tuple(data.get("requisite_hosts") or ()), category_renames=tuple(renames))
+
+
+SITE = Site.load(SITE_FILE)
+MAIN_HOST = SITE.hosts[0]
+ALIAS_HOST = SITE.hosts[1] if len(SITE.hosts) > 1 else SITE.hosts[0]
+PORTAL_HOSTS = SITE.hosts
+HOME_PATH = SITE.home_path
 # thoxuan.vn renamed some categories; identity uses the main host's names. Longest prefix first.
-CATEGORY_RENAMES = (
-    ("tin-tuc-su-kien-trong-huyen", "tin-tuc-su-kien"),
-    ("gioi-thieu/lich-su-van-hoa", "tong-quan/lich-su-dang-bo-huyen-tho-xuan"),
-    ("gioi-thieu", "tong-quan"),
-)
-START_URLS = (f"https://{MAIN_HOST}{HOME_PATH}", f"https://{ALIAS_HOST}{HOME_PATH}")
+CATEGORY_RENAMES = SITE.category_renames
+START_URLS = SITE.start_urls
 
 
 def normalise(url: str) -> str:
@@ -74,12 +99,19 @@ def folder_of(url: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
-def canonical_url(url: str) -> str:
-    """The https URL on the main host with the main host's category names, path decoded."""
-    path = portal_path(url)
-    if path is None:
-        return normalise(url)
-    return safe_url_string(f"https://{MAIN_HOST}{HOME_PATH}" + (f"/{path}" if path else ""))
+def preference(url: str) -> tuple:
+    """How good an address is as an article's canonical one: main host first, https before http, shortest.
+
+    Only ever applied to addresses that answered 200 with the article: no address is made from a rule."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    rank = PORTAL_HOSTS.index(host) if host in PORTAL_HOSTS else len(PORTAL_HOSTS)
+    return (rank, parts.scheme != "https", len(url), url)
+
+
+def preferred(*candidates: str | None) -> str:
+    """The best of the addresses that answered with one article (see `preference`)."""
+    return min((u for u in candidates if u), key=preference)
 
 
 def page_number(url: str) -> int:

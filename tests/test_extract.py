@@ -12,7 +12,7 @@ import pytest
 
 from archive.page.extract import decode_html, extract
 from archive.page.records import Page
-from archive.urls import canonical_url
+from archive.urls import identity_key
 from replica.catalog import Catalog
 from replica.content import ALIAS_HOST, CATEGORIES, HOME, MAIN_HOST
 from replica.epochs import build_site
@@ -83,9 +83,9 @@ def differences(page: Page, truth: dict) -> list[str]:
     }
     found = [f"{truth['canonical_url']}: {name}: got {got[name]!r}, want {want[name]!r}"
              for name in got if got[name] != want[name]]
-    linked = {canonical_url(link) for link in page.links}
+    linked = {identity_key(link) for link in page.links}
     found += [f"{truth['canonical_url']}: link to {link} missing" for link in truth["links"]
-              if canonical_url(link) not in linked]
+              if identity_key(link) not in linked]
     return found
 
 

@@ -202,6 +202,21 @@ def m002_captures_by_record(db: Database) -> None:
     db.table("fetches").create_index(["warc_record_id"], if_not_exists=True)
 
 
+@MIGRATIONS()
+def m003_canonical_from_answers(db: Database) -> None:
+    """Canonical addresses are re-derived from the addresses that answered 200 with each article.
+
+    Archives made before this held a canonical address built by a rule (the main host, https, the main host's
+    category names), which for an article only ever seen on thoxuan.vn never existed."""
+    from archive.urls import preferred
+
+    by_article: dict[int, list[str]] = {}
+    for article_id, url in db.execute("select article_id, url from url_aliases"):
+        by_article.setdefault(article_id, []).append(url)
+    for article_id, addresses in by_article.items():
+        db.execute("update articles set canonical_url = ? where id = ?", [preferred(*addresses), article_id])
+
+
 def _reindex_only_on_text_change(db: Database) -> None:
     """sqlite-utils' update trigger re-indexes an article on any update; every crawl updates `last_seen` only.
 

@@ -116,10 +116,15 @@ class Content:
 
     def current_fields(self) -> dict[str, Any]:
         """The columns of `articles` that follow the latest version, search columns included."""
+        return self.fields_of(self.title, self.published, self.published_precision, self.author, self.lead,
+                              self.body, self.captions)
+
+    @staticmethod
+    def fields_of(title: str, published: str | None, precision: str | None, author: str, lead: str, body: str,
+                  captions: str) -> dict[str, Any]:
         return {
-            "title": self.title, "published": self.published, "published_precision": self.published_precision,
-            "author": self.author, "lead": self.lead, "body": self.body, "captions": self.captions,
-            "folded": fold(f"{self.title}\n{self.lead}\n{self.body}\n{self.captions}"),
+            "title": title, "published": published, "published_precision": precision, "author": author,
+            "lead": lead, "body": body, "captions": captions, "folded": fold(f"{title}\n{lead}\n{body}\n{captions}"),
         }
 
 
@@ -207,6 +212,7 @@ class Archive:
                 self.last_change = "new"
             self._returned(run_id, article_id, url, seen, warc_record_id)
             self._alias(article_id, url, key, seen)
+            self._canonical(article_id, url)
             self.db.table("article_categories").insert({"article_id": article_id, "category_path": category},
                                                        ignore=True)
             self._version(run_id, article_id, url, page, content, seen, warc_record_id)
@@ -237,9 +243,16 @@ class Archive:
                 "article_id": article_id, "event": "returned", "at": seen, "url": url, "status": 200,
                 "evidence": f"HTTP 200 at {url}", "warc_record_id": warc_record_id or None, "run_id": run_id})
 
+    def _canonical(self, article_id: int, url: str) -> None:
+        """The article's canonical address: the best of the addresses that answered 200 with it, never a made one."""
+        (current,) = self.db.execute("select canonical_url from articles where id = ?", [article_id]).fetchone()
+        best = urls.preferred(current, url)
+        if best != current:
+            self.db.execute("update articles set canonical_url = ? where id = ?", [best, article_id])
+
     def _create(self, page: records.Page, key: str, category: str, label: str, seen: str) -> int:
         return self._insert("articles", {
-            "identity_key": key, "canonical_url": urls.canonical_url(page.url), "kind": page.kind,
+            "identity_key": key, "canonical_url": normalise(page.url), "kind": page.kind,
             "category_path": category, "category_label": label, "method": page.method,
             "first_seen": seen, "last_seen": seen,
         })
