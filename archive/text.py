@@ -6,6 +6,7 @@ import functools
 import unicodedata
 from email.message import Message
 from email.utils import collapse_rfc2231_value
+from urllib.parse import unquote
 
 # đ is a letter of its own in Unicode, not d with a mark, so decomposition leaves it alone. Ð (U+00D0, the
 # Icelandic eth) stands in for Đ in text converted from the old TCVN3/VNI encodings.
@@ -48,13 +49,37 @@ def safe_filename(name: str) -> str:
     return name.lstrip(".").strip()[:255]
 
 
-def disposition_filename(value: str | None) -> str:
-    """The file name a Content-Disposition header gives (filename*= RFC 5987 preferred), as text, never as a path."""
+def disposition_filename(value: str | bytes | None) -> str:
+    """The file name a Content-Disposition header gives, as NFC text, never as a path.
+
+    Every form servers send: RFC 6266 `filename*=UTF-8''…` (preferred), raw UTF-8 bytes inside `filename="…"`
+    (arriving as Latin-1 when a client decodes headers as HTTP says), and %-encoded UTF-8 inside quotes.
+    """
     if not value:
         return ""
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
     message = Message()
     message["Content-Disposition"] = value
     # Both forms arrive as "filename"; the RFC 2231/5987 one (filename*=) as a (charset, language, value) tuple.
     names = [v for k, v in message.get_params([], header="content-disposition")[1:] if k.lower() == "filename"]
-    chosen = next((v for v in names if isinstance(v, tuple)), names[0] if names else "")
-    return collapse_rfc2231_value(chosen) if chosen else ""
+    extended = next((v for v in names if isinstance(v, tuple)), None)
+    if extended is not None:
+        return nfc(collapse_rfc2231_value(extended))
+    return nfc(_undo_raw_encodings(names[0])) if names else ""
+
+
+def _undo_raw_encodings(name: str) -> str:
+    """A plain `filename="…"` as the server meant it: UTF-8 bytes read as Latin-1 and %XX escapes undone."""
+    try:
+        name = name.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass  # not UTF-8 read as Latin-1: already text
+    if "%" in name:
+        try:
+            unquoted = unquote(name, errors="strict")
+        except UnicodeDecodeError:
+            return name
+        if unquoted != name:
+            return unquoted
+    return name
