@@ -96,10 +96,10 @@ def settings() -> dict:
     """The project's Scrapy settings that shape fetching, with `--profile fast` applied; none that write."""
     chosen = {key: getattr(project, key) for key in (
         "ROBOTSTXT_OBEY", "DOWNLOAD_TIMEOUT", "RETRY_TIMES", "RETRY_HTTP_CODES", "DOWNLOAD_MAXSIZE",
-        "DOWNLOAD_WARNSIZE", "COOKIES_ENABLED", "TELNETCONSOLE_ENABLED", "RETRY_BACKOFF_BASE", "RETRY_BACKOFF_MAX",
+        "DOWNLOAD_WARNSIZE", "COOKIES_ENABLED", "TELNETCONSOLE_ENABLED", "PORTAL_RETRY_BACKOFF_BASE", "PORTAL_RETRY_BACKOFF_MAX",
         "DOWNLOAD_DELAY", "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "AUTOTHROTTLE_ENABLED")}
     chosen.update(profiles.PROFILES["fast"])
-    chosen.pop("PROGRESS_INTERVAL", None)
+    chosen.pop("PORTAL_PROGRESS_INTERVAL", None)
     chosen.update({
         "USER_AGENT": profiles.user_agent(""),
         "LOG_LEVEL": "WARNING",

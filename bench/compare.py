@@ -115,7 +115,7 @@ def missing_pages(truth: dict, captured: set[str]) -> list[str]:
 def run_archive(url: str, env: dict, work: Path) -> tuple[list[str], Path, dict]:
     out = work / "out"
     command = [sys.executable, "-m", "cli", "crawl", "--archive", str(out / "archive"), "--profile", "fast",
-               "-s", "LOG_LEVEL=WARNING", "-s", "PROGRESS_INTERVAL=0"]
+               "-s", "LOG_LEVEL=WARNING", "-s", "PORTAL_PROGRESS_INTERVAL=0"]
 
     def result(truth: dict) -> dict:
         db = sqlite3.connect(out / "archive" / "archive.db")

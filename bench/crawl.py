@@ -38,7 +38,7 @@ def crawl_once(url: str, archive: Path) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-m", "cli", "crawl", "--archive", str(archive), "--profile", "fast",
-                             "-s", "LOG_LEVEL=WARNING", "-s", "PROGRESS_INTERVAL=0"], env=env,
+                             "-s", "LOG_LEVEL=WARNING", "-s", "PORTAL_PROGRESS_INTERVAL=0"], env=env,
                             capture_output=True, text=True)
     wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -49,7 +49,7 @@ def main() -> None:
                 scope = [] if covers == "full" else ["-s", f"PORTAL_COVERS={covers}", "-s", "PORTAL_RECHECK=[[null, 1]]"]
                 measured = measure([sys.executable, "-m", "cli", "crawl", "--archive", str(archive),
                                     "--profile", "fast", "--job", covers, *scope,
-                                    "-s", "LOG_LEVEL=WARNING", "-s", "PROGRESS_INTERVAL=0"],
+                                    "-s", "LOG_LEVEL=WARNING", "-s", "PORTAL_PROGRESS_INTERVAL=0"],
                                    env, Path(tmp), Path(tmp) / "log.txt")
                 if measured["returncode"]:
                     sys.exit(f"crawl failed:\n{(Path(tmp) / 'log.txt').read_text()[-3000:]}")

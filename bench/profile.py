@@ -33,7 +33,7 @@ PARTS = [
     ("WARC: build, compress, write and fsync records", r"^WarcWriter\.write_(capture|revisit) "),
     ("WARC: index the records (SQLite)", r"^WarcIndex\.add_records "),
     ("WARC: look up originals for revisits (SQLite)", r"^WarcIndex\.(original|last_response) "),
-    ("WARC: the rest of the middleware", r"^WarcCaptureMiddleware\."),
+    ("WARC: the rest of the recorder and the middleware", r"^(Recorder|WarcCaptureMiddleware)\."),
     ("fetch log: a row per response (SQLite)", r"^Archive\.record_fetch "),
     ("fetch log: validators (SQLite)", r"^History\.remember_validators "),
     ("fetch log: the rest", r"^FetchLogMiddleware\."),
@@ -47,7 +47,7 @@ PARTS = [
     ("robots.txt", r"^RobotsTxtMiddleware\."),
     ("HTTP download (Twisted, TLS, decompression)",
      r"\((twisted/web/_newclient|twisted/protocols/tls|scrapy/core/downloader/handlers|"
-     r"scrapy/downloadermiddlewares/httpcompression)"),
+     r"archive/warc/content_encoding)"),
 ]
 
 
@@ -87,7 +87,7 @@ def record(articles: int, raw: Path, rate: int) -> None:
             subprocess.run([str(pyspy) if pyspy.exists() else "py-spy", "record", "--format", "raw", "--rate", str(rate), "--subprocesses",
                             "--output", str(raw), "--", sys.executable, "-m", "cli", "crawl", "--archive",
                             str(Path(tmp) / "archive"), "--profile", "fast", "-s", "LOG_LEVEL=WARNING",
-                            "-s", "PROGRESS_INTERVAL=0"], env=env, check=True)
+                            "-s", "PORTAL_PROGRESS_INTERVAL=0"], env=env, check=True)
     finally:
         replica.terminate()
         replica.wait(10)

@@ -11,21 +11,27 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlencode
+from uuid import NAMESPACE_URL, uuid5
 
 import lxml.html
+from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 from sqlite_utils import Database
 
 from archive.replay import captures as capture_store
 from archive.db.diff import changes, find_article
-from archive.replay.rewrite import REPLAY_PREFIX, SECURITY_HEADERS, render
+from archive.replay.headers import SECURITY_HEADERS
+from archive.replay.rewrite import render
+from archive.replay.urls import REPLAY_PREFIX
 from archive.db.search import Filters, search_page
 from archive.text import safe_filename
 from archive.urls import identity_key
-from browse import queries, render as ui
+from browse import option, queries, render as ui
 
 DATABASE = "archive"
 PAGE_SIZE = 20
+LAST_PAGE = 100_000  # two million results: further is a mistyped or forged address
+LARGEST_ID = 2**63 - 1  # SQLite's integers
 MARKS = ("\x02", "\x03")
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -59,8 +65,19 @@ def routes() -> list[tuple[str, object]]:
 # -- plumbing -------------------------------------------------------------------------------------------------------
 
 async def read(datasette, fn, *args):
-    """Run fn(Database, *args) on a read-only connection, off the event loop."""
-    return await datasette.get_database(DATABASE).execute_fn(lambda conn: fn(Database(conn), *args))
+    """Run fn(Database, *args) on a read-only connection, off the event loop, within datasette's SQL time limit
+    (past it SQLite stops the query: browse.errors answers 503)."""
+    def run(conn):
+        with sqlite_timelimit(conn, datasette.setting("sql_time_limit_ms")):
+            return fn(Database(conn), *args)
+
+    return await datasette.get_database(DATABASE).execute_fn(run)
+
+
+def article_id(request) -> int | None:
+    """The article id in the address, or None when no article can have it."""
+    text = request.url_vars["id"]
+    return int(text) if len(text) < 20 and int(text) <= LARGEST_ID else None  # 5,000 digits: int() would refuse
 
 
 def archive_dir(datasette) -> Path:
@@ -96,16 +113,17 @@ async def search(datasette, request):
     query = args.get("q", "").strip()
     filters = Filters(category=args.get("category", ""), year=args.get("year", ""),
                       date_from=args.get("from", ""), date_to=args.get("to", ""))
-    try:
-        number = max(1, int(args.get("page", "1")))
-    except ValueError:
-        number = 1
-    try:
-        found = await read(datasette, lambda db: search_page(db, query, filters, PAGE_SIZE, (number - 1) * PAGE_SIZE,
-                                                             marks=MARKS))
-        error = ""
-    except ValueError as e:
-        found, error = None, str(e)
+    number, found, error = _page_number(args.get("page", "1")), None, ""
+    if number is None:
+        error = f"not a page number (1 to {LAST_PAGE}): {args.get('page')!r}"
+    else:
+        try:
+            found = await read(datasette, lambda db: search_page(db, query, filters, PAGE_SIZE,
+                                                                 (number - 1) * PAGE_SIZE, marks=MARKS))
+        except ValueError as e:
+            error = str(e)
+    if request.args.get("_format") == "json" and error:
+        return Response.json({"query": query, "error": error}, status=400)
     if request.args.get("_format") == "json" and found is not None:
         return Response.json({"query": query, "total": found.total, "results": [
             {"id": r.article_id, "title": r.title, "published": r.published, "category": r.category_path,
@@ -120,9 +138,13 @@ async def search(datasette, request):
 
     pages = 0 if found is None else (found.total + PAGE_SIZE - 1) // PAGE_SIZE
     return await page(datasette, request, "browse_search.html", {
-        "q": query, "filters": filters, "found": found, "error": error, "page_number": number, "pages": pages,
+        "q": query, "filters": filters, "found": found, "error": error, "page_number": number or 1, "pages": pages,
         "link": link, "snip": lambda s: ui.highlighted(s, MARKS), "searched": bool(query or filters != Filters()),
     }, status=400 if error else 200)
+
+
+def _page_number(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 7 and 1 <= int(text) <= LAST_PAGE else None
 
 
 def _article_context(db: Database, article_id: int) -> dict | None:
@@ -148,7 +170,8 @@ def _article_context(db: Database, article_id: int) -> dict | None:
 
 
 async def article(datasette, request):
-    context = await read(datasette, _article_context, int(request.url_vars["id"]))
+    number = article_id(request)
+    context = None if number is None else await read(datasette, _article_context, number)
     if context is None:
         return await not_found(datasette, request, "Không có bài viết này trong lưu trữ.")
     return await page(datasette, request, "browse_article.html", context)
@@ -179,8 +202,9 @@ def _pad(a: list, b: list) -> list[tuple]:
 
 
 async def diff(datasette, request):
-    context = await read(datasette, _diff_context, int(request.url_vars["id"]), request.args.get("from", ""),
-                         request.args.get("to", ""))
+    number = article_id(request)
+    context = None if number is None else await read(datasette, _diff_context, number, request.args.get("from", ""),
+                                                     request.args.get("to", ""))
     if context is None:
         return await not_found(datasette, request, "Không có bài viết hoặc phiên bản này.")
     return await page(datasette, request, "browse_diff.html", context)
@@ -188,19 +212,21 @@ async def diff(datasette, request):
 
 async def as_of(datasette, request):
     """The article as it was on a day: its latest capture on or before the end of that day, Vietnam time."""
-    article_id = int(request.url_vars["id"])
+    number = article_id(request)
+    if number is None:
+        return await not_found(datasette, request, "Không có bài viết này trong lưu trữ.")
     day = request.args.get("date", "")
     try:
         end = datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=ui.VIETNAM) + timedelta(days=1, seconds=-1)
     except ValueError:
         return await page(datasette, request, "browse_message.html", {
             "title": "Ngày không hợp lệ", "message": f"Hãy nhập ngày theo dạng YYYY-MM-DD (đã nhận: {day!r})."}, 400)
-    found = await read(datasette, capture_store.capture_on_or_before, article_id, end)
+    found = await read(datasette, capture_store.capture_on_or_before, number, end)
     if found is None:
         return await page(datasette, request, "browse_message.html", {
             "title": "Chưa có bản lưu",
             "message": f"Không có bản lưu nào của bài viết này vào hoặc trước ngày {end.strftime('%d/%m/%Y')}.",
-            "back": f"/articles/{article_id}"}, 404)
+            "back": f"/articles/{number}"}, 404)
     return Response.redirect(f"/captures/{uuid_of(found.record_id)}?as_of={quote(day)}")
 
 
@@ -238,12 +264,23 @@ async def removed(datasette, request):
 
 async def feed(datasette, request):
     entries = await read(datasette, queries.feed)
-    base = f"{request.scheme}://{request.host}"
+    # Never the request's Host header, which anyone can forge: the configured address, or links relative to the feed
+    base = option(datasette, "public_url", "")
     updated = entries[0]["first_seen"] if entries else "2025-01-01T00:00:00+07:00"
     xml = await datasette.render_template("browse_feed.xml", {
-        "entries": entries, "base": base, "updated": updated, "rfc3339": _rfc3339}, request=request)
+        "entries": entries, "base": base, "updated": updated, "rfc3339": _rfc3339, "feed_id": FEED_ID,
+        "entry_id": _entry_id}, request=request)
     return Response(xml, content_type="application/atom+xml; charset=utf-8",
                     headers={"X-Content-Type-Options": "nosniff"})
+
+
+FEED_ID = f"urn:uuid:{uuid5(NAMESPACE_URL, 'portal-archive:/feed.atom')}"
+
+
+def _entry_id(entry: dict) -> str:
+    """An Atom id (an absolute IRI, unlike the links) for one version, the same whatever address serves the feed."""
+    version = f"{entry['canonical_url']}#v{entry['number_before'] + 1}"
+    return f"urn:uuid:{uuid5(NAMESPACE_URL, version)}"
 
 
 def _rfc3339(text: str) -> str:

@@ -13,10 +13,10 @@ PROFILES: dict[str, dict] = {
         "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
         "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": False,
-        "RETRY_BACKOFF_BASE": 0.05,
-        "RETRY_BACKOFF_MAX": 2.0,
+        "PORTAL_RETRY_BACKOFF_BASE": 0.05,
+        "PORTAL_RETRY_BACKOFF_MAX": 2.0,
         "DOWNLOAD_TIMEOUT": 20,
-        "PROGRESS_INTERVAL": 2.0,
+        "PORTAL_PROGRESS_INTERVAL": 2.0,
     },
 }
 
@@ -38,4 +38,4 @@ def apply(settings: BaseSettings) -> None:
     for key, value in PROFILES[name].items():
         settings.set(key, value, priority="spider")
     if not settings.get("USER_AGENT"):
-        settings.set("USER_AGENT", user_agent(settings.get("ARCHIVE_CONTACT", "")), priority="spider")
+        settings.set("USER_AGENT", user_agent(settings.get("PORTAL_ARCHIVE_CONTACT", "")), priority="spider")

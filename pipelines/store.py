@@ -6,39 +6,46 @@ import logging
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
 
 from archive.db.history import History
+from archive.db.record_index import WarcIndex
 from archive.page.records import ARTICLE_KINDS
 from archive.urls import folder_of
-from archive.db.record_index import WarcIndex
+from crawler.extensions.session import ArchiveSession
 from crawler.items import GoneItem, MediaItem, NotModifiedItem, PageItem
-from crawler.session import Session, session_for
 
 log = logging.getLogger(__name__)
 # Scrapy's finish reason → the run's status. A full disk stops the crawl as Ctrl-C does (crawler/extensions/diskfull.py).
 RUN_STATUS = {"finished": "completed", "shutdown": "interrupted", "disk_full": "interrupted"}
 
 
+# The settings a run records in crawl_runs.settings.
+RECORDED_SETTINGS = ("PORTAL_PROFILE", "USER_AGENT", "PORTAL_ARCHIVE_DIR", "JOBDIR")
+
+
 class ArchivePipeline:
-    def __init__(self, session: Session, crawler: Crawler):
+    def __init__(self, session: ArchiveSession, stats: StatsCollector, job: str, resume: bool,
+                 recorded: dict[str, str | None]):
         self.session = session
         self.history = History(session.archive.db)
-        self.crawler = crawler
-        self.stats = crawler.stats
+        self.stats = stats
+        self.job = job
+        self.resume = resume
+        self.recorded = recorded
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        pipeline = cls(session_for(crawler), crawler)
+        settings = crawler.settings
+        pipeline = cls(ArchiveSession.of(crawler), crawler.stats, settings.get("PORTAL_JOB") or "crawl",
+                       settings.getbool("PORTAL_RESUME"), {k: settings.get(k) for k in RECORDED_SETTINGS})
         # The run is finished on spider_closed, the first moment the crawl's finish reason is known.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self) -> None:
-        settings = self.crawler.settings
-        self.session.archive.interrupt_stale_runs(settings.get("PORTAL_JOB", "crawl"))
-        self.session.run_id = self.session.archive.start_run(
-            job=settings.get("PORTAL_JOB", "crawl"),
-            settings={k: settings.get(k) for k in ("PORTAL_PROFILE", "USER_AGENT", "ARCHIVE_DIR", "JOBDIR")})
+        self.session.archive.interrupt_stale_runs(self.job)
+        self.session.run_id = self.session.archive.start_run(job=self.job, settings=self.recorded)
 
     def spider_closed(self, reason: str) -> None:
         stats = {k: v for k, v in self.stats.get_stats().items() if isinstance(v, (int, float, str))}
@@ -50,16 +57,14 @@ class ArchivePipeline:
                      errors=stats.get("portal/fetch_errors", 0) + stats.get("portal/store_errors", 0))
         stats["finish_reason"] = reason
         status = RUN_STATUS.get(reason, "failed")
-        if not stats["pages"] and not (self.crawler.settings.getbool("PORTAL_RESUME") and reason == "finished"
-                                       and not stats["errors"]):
+        if not stats["pages"] and not (self.resume and reason == "finished" and not stats["errors"]):
             # Nothing fetched: failed; unless this resumed a crawl that had nothing left to do (one killed after it
             # completed, before its state was cleared): its queue was empty and nothing went wrong.
             status = "failed"
         self.session.archive.finish_run(self.session.run_id, status, stats)
-        if status == "completed" and self.crawler.settings.getbool("PORTAL_RESUME"):
+        if status == "completed" and self.resume:
             # The runs this one resumed are complete now: their records may be the originals of revisits.
-            WarcIndex(self.session.archive.db).recover_runs(self.crawler.settings.get("PORTAL_JOB", "crawl"),
-                                                            self.session.run_id)
+            WarcIndex(self.session.archive.db).recover_runs(self.job, self.session.run_id)
 
     def process_item(self, item):
         archive, run_id = self.session.archive, self.session.run_id

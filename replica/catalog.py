@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,12 +21,17 @@ from replica.content import (CATEGORIES, CATEGORY, HOME, MAIN_HOST, PORTAL_HOSTS
                              PROVINCE_HOST, Page, Site)
 from replica.epochs import EPOCH_TIME
 from replica.faults import fault_targets
-from replica.markup import BANNER, THEME, Renderer, Variant, category_href, province_page
+from replica.families import make_renderer
+from replica.markup import BANNER, THEME, Variant, category_href, province_page
 from replica.vocabulary import STATIC_PAGES
 
 HTML = "text/html;charset=UTF-8"
 PAGE_SIZE = 10
-_NOISE = re.compile("\x00noise:(clock|counter)\x00")
+# A 1×1 transparent GIF: the placeholder lazy-loading themes put in `src` (never an image of the article).
+PLACEHOLDER_BYTES = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+                     b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+PLACEHOLDERS = (f"{THEME}/images/blank.gif", f"{THEME}/images/loading.gif")
+_NOISE = re.compile("\x00noise:(clock|counter|views)\x00")
 
 
 @dataclass
@@ -72,11 +78,12 @@ def html_resource(html: str, key: str, modified: datetime | None = None, validat
 
 
 class Catalog:
-    """The routes of one epoch of the site, rendered in one markup variant."""
+    """The routes of one epoch of the site, rendered in one markup variant (classic) or template family."""
 
-    def __init__(self, site: Site, variant: Variant):
+    def __init__(self, site: Site, variant: Variant, family: str = "classic", markup_seed: int = 0):
         self.site = site
-        self.render = Renderer(variant, site.by_id())
+        self.family = family
+        self.render = make_renderer(family, markup_seed, site.by_id(), variant.number)
         self.targets = fault_targets(site)
         self._cache: dict[tuple, Resource] = {}
 
@@ -113,6 +120,8 @@ class Catalog:
             r[(host, f"{THEME}/js/main.js")] = lambda: Resource(200, "application/javascript", (media.SCRIPT,),
                                                               etag=media.strong_etag(media.SCRIPT))
             r[(host, BANNER)] = lambda: Resource(200, "image/jpeg", make=media.banner_bytes, etag='"banner-1"')
+            for gif in PLACEHOLDERS:  # what lazy-loading families put in `src` until a script swaps the image in
+                r[(host, gif)] = lambda: Resource(200, "image/gif", (PLACEHOLDER_BYTES,), etag='"blank-1"')
         for page in self.site.pages + self.site.removed:
             for img in page.images:
                 if img.broken:
@@ -259,7 +268,7 @@ class Catalog:
 
     def _article(self, page: Page, category: str, host: str, path: str, fault: str) -> Resource:
         html = self.render.article(page, host, path, self._others(page, host), fault)
-        res = html_resource(html, path, page.last_modified)
+        res = html_resource(html, path, page.last_modified, content_type=self.render.content_type("article"))
         if fault == "wrong-charset":
             res.content_type = "text/html; charset=ISO-8859-1"
         return res
@@ -270,7 +279,7 @@ class Catalog:
         chunk = items[(page_no - 1) * PAGE_SIZE: page_no * PAGE_SIZE]
         path = category_href(category, host)
         html = self.render.listing(CATEGORY[category].label, host, path, chunk, page_no, pages)
-        return html_resource(html, key, validators=False, chunked=True)
+        return html_resource(html, key, validators=False, chunked=True, content_type=self.render.content_type("listing"))
 
     def _section(self, host: str, category: str) -> Resource:
         base = category_href(category, host)
@@ -281,7 +290,7 @@ class Catalog:
             chapters = [p for p in self.site.pages if p.category == category]
             children = [(p.path_in(category, host), p.title) for p in chapters]
         html = self.render.section(CATEGORY[category].label, host, children)
-        return html_resource(html, base, validators=False, chunked=True)
+        return html_resource(html, base, validators=False, chunked=True, content_type=self.render.content_type("section"))
 
     def _home(self, host: str) -> Resource:
         news = self.listed.get((host, "tin-tuc-su-kien"), [])[:10]
@@ -289,14 +298,14 @@ class Catalog:
         for cat in CATEGORIES:
             if cat.kind == "listing" and cat.path != "tin-tuc-su-kien" and (host == MAIN_HOST or cat.alias_path):
                 blocks.append((cat.label, category_href(cat.path, host), self.listed.get((host, cat.path), [])[:5]))
-        return html_resource(self.render.home(host, blocks), HOME, validators=False, chunked=True)
+        return html_resource(self.render.home(host, blocks), HOME, validators=False, chunked=True,
+                             content_type=self.render.content_type("home"))
 
     def _attachment(self, att, page: Page) -> Resource:
         headers: tuple[tuple[str, str], ...] = ()
         ctype = att.content_type
         if att.disposition:
-            ascii_name = att.filename.encode("ascii", "replace").decode().replace("?", "_")
-            headers = (("Content-Disposition", f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(att.filename)}"),)
+            headers = (("Content-Disposition", disposition_header(att)),)
         data = media.attachment_bytes(att, page.title)
         return Resource(200, ctype, make=lambda: data, etag=media.strong_etag(data), last_modified=page.published,
                         headers=headers, key=att.path)
@@ -311,6 +320,24 @@ class Catalog:
         html = (f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{status}</title></head>'
                 f"<body><h1>{status}</h1><p>{text}</p><p><a href=\"{HOME}\">Trang chủ</a></p></body></html>")
         return Resource(status, HTML, (html.encode(),), key=str(status))
+
+
+def disposition_header(att) -> str:
+    """Content-Disposition of a download servlet, in the attachment's form. A str whose code points are the bytes
+    sent (latin-1): raw UTF-8 names come out as their bytes (replica.server sends such values as bytes)."""
+    name = unicodedata.normalize("NFD", att.filename) if att.name_nfd else att.filename
+    if att.disposition_form == "raw-utf8":
+        return f'attachment; filename="{name.encode().decode("latin-1")}"'
+    if att.disposition_form == "percent-quoted":
+        return f'attachment; filename="{quote(name)}"'
+    if att.disposition_form == "ext-only":
+        return f"attachment; filename*=UTF-8''{quote(name)}"
+    if "/get_file" in att.path:  # the document library's servlet, as it always answered: "_" for non-ASCII
+        ascii_name = att.filename.encode("ascii", "replace").decode().replace("?", "_")
+    else:  # folded to ASCII, as Java's Normalizer-based fallbacks do
+        folded = unicodedata.normalize("NFKD", att.filename.replace("đ", "d").replace("Đ", "D"))
+        ascii_name = folded.encode("ascii", "ignore").decode().replace('"', "")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
 def listings_of(site: Site) -> dict[tuple[str, str], list[tuple[str, Page]]]:

@@ -13,6 +13,7 @@ import click
 
 from replica.content import HOME, MAIN_HOST
 from replica.epochs import build_site
+from replica.families import FAMILIES, resolve as resolve_family
 from replica.faults import FAULTS, HOSTILE_FAULTS, parse_faults
 from replica.server import ReplicaServer, Settings
 from replica.truth import ground_truth
@@ -44,16 +45,26 @@ def replica() -> None:
 @articles_option
 @epoch_option
 @click.option("--variant", default=0, show_default=True, help="Markup variant: class names and nesting (0 = Liferay-like).")
+@click.option("--family", default="", show_default=False,
+              help=f"Template family: {', '.join(FAMILIES)}; 'training' or 'holdout' for one of those chosen by "
+                   "--markup-seed. Default: classic, or a training family chosen by --markup-seed when given.")
+@click.option("--markup-seed", type=int, default=None,
+              help="Seed of the family's parameters (order and position of its parts) and, without --family, of the "
+                   "family itself.")
 @click.option("--faults", default="", callback=_faults,
               help=f"Comma-separated faults to switch on, or 'all': {', '.join(FAULTS)}; and hostile input, "
                    f"'hostile' for all of it: {', '.join(HOSTILE_FAULTS)}.")
 @click.option("--slow-seconds", default=3.0, show_default=True, help="Delay of the 'slow' fault.")
 @click.option("--ca-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the CA certificate of the HTTPS proxy here, for clients that verify certificates.")
-def serve(host: str, port: int, seed: int, articles: int, epoch: int, variant: int, faults: frozenset[str],
-          slow_seconds: float, ca_file: Path | None) -> None:
+def serve(host: str, port: int, seed: int, articles: int, epoch: int, variant: int, family: str,
+          markup_seed: int | None, faults: frozenset[str], slow_seconds: float, ca_file: Path | None) -> None:
     """Serve the replica as a web server and as an HTTP/HTTPS forward proxy for the portal's host names."""
-    settings = Settings(seed, articles, epoch, variant, faults, slow_seconds)
+    try:
+        resolve_family(family, markup_seed)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--family") from exc
+    settings = Settings(seed, articles, epoch, variant, faults, slow_seconds, family, markup_seed)
     server = ReplicaServer(settings, host, port)
 
     async def main() -> None:
@@ -62,7 +73,8 @@ def serve(host: str, port: int, seed: int, articles: int, epoch: int, variant: i
             ca_file.write_bytes(server.replica.ca_pem())
         url = server.url
         click.echo(f"Replica of the Thọ Xuân portal: {articles} articles, seed {seed}, epoch {epoch}, "
-                   f"variant {variant}, faults: {', '.join(sorted(faults)) or 'none'}")
+                   f"variant {variant}, family {server.replica.family} (markup seed {server.replica.markup_seed}), "
+                   f"faults: {', '.join(sorted(faults)) or 'none'}")
         click.echo(f"  browse it:      {url}/web/trang-chu")
         click.echo(f"  crawl through:  export http_proxy={url} https_proxy={url}")
         click.echo(f"  follow links:   chromium --proxy-server={url} --ignore-certificate-errors "

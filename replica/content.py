@@ -84,7 +84,12 @@ class Attachment:
     link_text: str
     content_type: str
     href_form: str = "raw"  # "raw" (UTF-8 in the href) or "encoded" (percent-encoded)
-    disposition: bool = False  # served as application/octet-stream with Content-Disposition
+    disposition: bool = False  # the file name is only in Content-Disposition (a download servlet, no name in the URL)
+    # How Content-Disposition writes the name (replica.catalog.disposition_header): "rfc6266" (an ASCII
+    # `filename=` and `filename*=UTF-8''...`), "ext-only" (`filename*=` alone), "raw-utf8" (UTF-8 bytes inside
+    # `filename="..."`) or "percent-quoted" (`filename="%E1%BA..."`); `name_nfd`: the name sent decomposed.
+    disposition_form: str = "rfc6266"
+    name_nfd: bool = False
 
     @property
     def url(self) -> str:
@@ -267,7 +272,65 @@ def base_pages(seed: int, count: int) -> tuple[list[Page], list[tuple[str, str, 
                for title, when in ((writer.fill(rng.choice(V.TITLE_PATTERNS), "kinh-te-xa-hoi", d), d)
                                    for d in sorted(_random_date(rng) for _ in range(4)))]
     pages = _cross_links(rng, pages, offsite)
+    # Documents have no lead on the portal: what the generator drew as one is their first body paragraph.
+    pages = [without_lead(p) if p.kind == "document" else p for p in pages]
+    pages = _servlets(random.Random(seed * 31 + 13), pages)
     return pages + _fixed_pages(random.Random(seed + 1)), offsite
+
+
+def without_lead(page: Page) -> Page:
+    """The page with its lead made the first body paragraph (chapters and documents have no lead)."""
+    return replace(page, lead="", body=(page.lead, *page.body),
+                   links=tuple((idx + 1, phrase, dest) for idx, phrase, dest in page.links),
+                   image_after=tuple(n + 1 for n in page.image_after))
+
+
+# Download servlets: no file name and no extension in the URL; only the server's answer (Content-Disposition:
+# attachment, a non-HTML type) says it is a file, and what it is called. Every form is planted at any size.
+SERVLET_FORMS = [  # (servlet, name form, name sent NFD, content type: "" = the file's own type)
+    ("tai-ve", "rfc6266", False, "application/octet-stream"), ("download", "raw-utf8", False, ""),
+    ("tai-ve", "percent-quoted", False, "application/octet-stream"), ("download", "ext-only", True, ""),
+    ("tai-ve", "raw-utf8", True, "application/octet-stream"), ("download", "rfc6266", True, ""),
+]
+
+EXTRA_FILES = [("Danh mục hồ sơ kèm theo.pdf", "application/pdf"), ("Mẫu đơn đề nghị của công dân.doc", "application/msword"),
+               ("Phụ lục số liệu tổng hợp.xls", "application/vnd.ms-excel")]
+
+
+def servlet_path(servlet: str, number: int) -> str:
+    if servlet == "tai-ve":
+        return f"{HOME}/tai-ve?id={number}"
+    return f"/c/document_library/download?fileEntryId={number}&groupId=20182"
+
+
+def _servlets(rng: random.Random, pages: list[Page]) -> list[Page]:
+    """Serve about a third of the documents' files through a download servlet, and plant every form at any size."""
+    docs = [i for i, p in enumerate(pages) if p.kind == "document"]
+    if not docs:
+        return pages
+    chosen = [(i, n) for i in docs for n, a in enumerate(pages[i].attachments)
+              if not a.disposition and rng.random() < 0.35]
+    extra = max(0, len(SERVLET_FORMS) - len(chosen))
+    number = 40000 + rng.randrange(1000)
+    out = list(pages)
+    for k, (i, n) in enumerate(chosen + [(docs[k % len(docs)], -1) for k in range(extra)]):
+        servlet, form, nfd, ctype = SERVLET_FORMS[k % len(SERVLET_FORMS)]
+        number += rng.randint(1, 97)
+        page = out[i]
+        if n < 0:  # not enough files on a small site: one more, named like the others
+            name, ctype_own = EXTRA_FILES[k % len(EXTRA_FILES)]
+            att = Attachment("", name, rng.choice([name, "Tải về", "Tài liệu kèm theo (tải về)"]), ctype_own)
+        else:
+            att = page.attachments[n]
+        att = replace(att, path=servlet_path(servlet, number), disposition=True, disposition_form=form,
+                      name_nfd=nfd, href_form="raw", content_type=ctype or att.content_type)
+        files = list(page.attachments)
+        if n < 0:
+            files.append(att)
+        else:
+            files[n] = att
+        out[i] = replace(page, attachments=tuple(files))
+    return out
 
 
 def _quirks(rng: random.Random, pages: list[Page]) -> list[Page]:
@@ -370,8 +433,9 @@ def _fixed_pages(rng: random.Random) -> list[Page]:
             seen[base] = count + 1
             when = datetime(2021, 9, volume * 3 + n, 8, 0, tzinfo=VN_TZ)
             body = tuple(writer.paragraph("xay-dung-dang", when) for _ in range(8))
+            first = writer.paragraph("xay-dung-dang", when)  # drawn as a lead once; chapters have none
             pages.append(Page(f"c{volume}{n + 1:02d}", "chapter", f"tong-quan/lich-su-dang-bo-huyen-tho-xuan/tap-{volume}",
                               base if count == 0 else f"{base}({count})", f"{V.BOOK_TITLE} - Tập {volume} - {title}",
-                              when, writer.paragraph("xay-dung-dang", when), body,
+                              when, "", (first, *body),
                               author="Ban Thường vụ Huyện ủy Thọ Xuân", hosts=(MAIN_HOST, ALIAS_HOST)))
     return pages

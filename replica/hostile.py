@@ -1,9 +1,10 @@
 """Hostile input: what the replica serves when one of its hostile faults is on.
 
 A defaced or misconfigured portal can send anything: file names that are paths, bodies of any size, bodies that
-inflate a thousandfold, redirects that never end, listings that never end, and markup written to run in whoever
-shows it. Each hostile fault plants one kind on the main host, at URLs that answer only while it is on, and
-links them from one article of the site (its "carrier", named by the ground truth like any fault's target).
+inflate a thousandfold, redirects that never end, listings that never end, markup written to run in whoever
+shows it, and page requisites on the crawling machine's own addresses and its network's (request forgery). Each
+hostile fault plants one kind on the main host, at URLs that answer only while it is on, and links them from one
+article of the site (its "carrier", named by the ground truth like any fault's target).
 This module holds the data and the markup; `replica.catalog` serves it.
 """
 
@@ -28,6 +29,8 @@ HOSTILE_FAULTS = {
     "xss-variants": "an article with <script>, onerror and onload handlers, javascript: links in disguise, inline SVG "
                     "with <script>, iframe srcdoc, <meta http-equiv=refresh> and <base href> to evil.example (in the "
                     "head and in the body), and an SVG image file that carries a script",
+    "ssrf": "an article whose images, script and stylesheet point at the replica's own ground truth on loopback, "
+            "localhost, the cloud metadata address, a private address, IPv6 loopback and a host off the portal",
 }
 EVIL = "https://evil.example/"
 FOLDER = f"{HOME}/kiem-thu"  # "testing": where the hostile pages live on the main host
@@ -42,6 +45,16 @@ LOOP = (f"{FOLDER}/vong-lap-a", f"{FOLDER}/vong-lap-b")
 CHAIN = tuple(f"{FOLDER}/chuyen-huong/{n}" for n in range(1, 26))  # the last one leads home
 ENDLESS = f"{FOLDER}/danh-sach-vo-tan"
 SVG = "/documents/20182/0/bieu-do.svg"
+# Page requisites a crawler must never fetch: the replica's control endpoint on its default port (`replica serve`),
+# names and literals of this machine, the cloud metadata service, the office network, and a host off the portal.
+SSRF = (
+    "http://127.0.0.1:8080/_replica/truth",
+    "http://localhost/x.png",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://10.0.0.1/a.css",
+    "http://[::1]/y.png",
+    "http://evil.example/p.png",
+)
 
 _LONG_VI = ("Quyết định phê duyệt kế hoạch phát triển kinh tế xã hội huyện Thọ Xuân giai đoạn 2021-2025 "
             "và tầm nhìn đến năm 2030 ")
@@ -151,6 +164,11 @@ XSS_BODY = (
     f"<p><img src=\"{absolute(SVG)}\" alt=\"Biểu đồ dân số\"></p>"
     f"<p><a href=\"{absolute(SVG)}\">Biểu đồ dân số (SVG)</a></p>"
 )
+SSRF_BODY = (
+    f'<p><img src="{SSRF[0]}" alt="" width="1" height="1"> <img src="{SSRF[1]}" alt="" width="1" height="1"></p>'
+    f'<script src="{SSRF[2]}"></script><link rel=stylesheet href="{SSRF[3]}">'
+    f'<p><img src="{SSRF[4]}" alt="" width="1" height="1"> <img src="{SSRF[5]}" alt="" width="1" height="1"></p>'
+)
 
 
 def body_html(fault: str) -> str:
@@ -170,6 +188,8 @@ def body_html(fault: str) -> str:
         return f'<p>Danh sách <a href="{absolute(ENDLESS)}">các văn bản liên quan</a>.</p>'
     if fault == "xss-variants":
         return XSS_BODY
+    if fault == "ssrf":
+        return SSRF_BODY
     return ""
 
 
@@ -189,4 +209,5 @@ def targets() -> dict[str, dict]:
                       "chain_end": absolute(HOME)},
         "endless-listing": {"listing": absolute(ENDLESS), "items": absolute(f"{ENDLESS}/bai-so-N.html")},
         "xss-variants": {"svg": absolute(SVG), "evil": EVIL},
+        "ssrf": {"requisites": list(SSRF)},
     }

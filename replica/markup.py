@@ -21,6 +21,8 @@ from replica.content import (ALIAS_HOST, CATEGORIES, CATEGORY, HOME, MAIN_HOST, 
 
 NOISE_CLOCK = "\x00noise:clock\x00"
 NOISE_COUNTER = "\x00noise:counter\x00"
+NOISE_VIEWS = "\x00noise:views\x00"  # a page's own view count ("Lượt xem: 1234"), template families only
+HTML = "text/html;charset=UTF-8"
 THEME = "/html/themes/thoxuan-theme"
 BANNER = f"{THEME}/images/banner thoxuan.JPG"
 ROLES = ["page", "header", "site-title", "slogan", "datebar", "menu", "submenu", "main", "label", "headline",
@@ -92,6 +94,10 @@ class Renderer:
     def __init__(self, variant: Variant, pages_by_id: dict[str, Page]):
         self.v = variant
         self.pages = pages_by_id
+
+    def content_type(self, kind: str) -> str:
+        """The Content-Type header of a page of this kind ("article", "listing", "section", "home")."""
+        return HTML
 
     def c(self, role: str) -> str:
         return f'class="{self.v.cls[role]}"'
@@ -166,7 +172,8 @@ class Renderer:
     def article(self, page: Page, host: str, path: str, others: list[Page], fault: str = "") -> str:
         text = (lambda s: unicodedata.normalize("NFD", s)) if page.nfd else (lambda s: s)
         indent = "&nbsp;" * 4
-        parts = [self.para(f"<{self.v.lead_tag}>{escape(text(page.lead))}</{self.v.lead_tag}>", "lead")]
+        # Chapters and documents have no lead: no lead element either.
+        parts = [self.para(f"<{self.v.lead_tag}>{escape(text(page.lead))}</{self.v.lead_tag}>", "lead")] if page.lead else []
         links = {idx: (phrase, dest) for idx, phrase, dest in page.links}
         for n, paragraph in enumerate(page.body):
             inner = escape(text(paragraph))
@@ -257,7 +264,7 @@ class Renderer:
                 thumb = f'<a href="{escape(href)}"><img src="{escape(image_src(p.images[0], host, path))}" alt=""></a>'
             rows.append(f'<div {self.c("item")}>{thumb}<a {self.c("item-title")} href="{escape(href)}">{escape(p.title)}</a>'
                         f'<span {self.c("item-date")}>({p.published:%d/%m/%Y})</span>'
-                        f"{self.para(escape(p.lead))}</div>")
+                        f"{self.para(escape(p.lead)) if p.lead else ''}</div>")
         pager = ""
         if items and pages > 1:
             links = [f'<a href="{escape(path)}?page={n}">{n}</a>' if n != page_no else f"<span>{n}</span>"
@@ -301,6 +308,8 @@ def fill_noise(kind: str, hits: int, now: datetime) -> str:
     """What the live portal prints where the replica left NOISE: a clock or a visit counter that never repeat."""
     if kind == "clock":
         return f'var serverTime = "{now:%d/%m/%Y %H:%M:%S}"; var pageHits = {hits};'
+    if kind == "views":
+        return f"{1234 + 7 * hits}"
     return (f"<div>Truy cập</div><div>Hôm nay: {1200 + hits % 800}</div><div>Hôm qua: 2315</div>"
             f"<div>Tuần này: {9000 + hits % 5000}</div><div>Tháng này: {41000 + hits}</div>"
             f"<div>Tất cả: {1017728 + hits}</div>")

@@ -23,12 +23,14 @@ from http import HTTPStatus
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qs, urlsplit
 
+import brotli
 import h11
 import trustme
 
 from replica.catalog import Catalog, Resource
 from replica.content import MAIN_HOST, PORTAL_HOSTS, PROVINCE_HOST
 from replica.epochs import EPOCHS, build_site
+from replica.families import resolve as resolve_family
 from replica.faults import FaultState, parse_faults
 from replica.markup import fill_noise, make_variant
 from replica.truth import ground_truth
@@ -38,6 +40,8 @@ HOSTS = (*PORTAL_HOSTS, PROVINCE_HOST)
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 COMPRESSIBLE = ("text/", "application/javascript", "application/json")
 CHUNK = 8192
+ENCODERS = {"gzip": lambda body: gzip.compress(body, compresslevel=6, mtime=0),
+            "br": lambda body: brotli.compress(body, quality=5)}
 IDLE_SECONDS = 60
 
 
@@ -49,6 +53,12 @@ class Settings:
     variant: int = 0
     faults: frozenset[str] = frozenset()
     slow_seconds: float = 3.0
+    # Template family (replica/families): a name, "holdout"/"training" (one of those, by seed), or "" for
+    # `classic` unless a markup seed is given, which then picks a training family and draws its parameters.
+    family: str = ""
+    markup_seed: int | None = None
+    # Content codings offered for text, in order of preference: the first one the client accepts is used.
+    encodings: tuple[str, ...] = ("gzip",)
 
 
 class Replica:
@@ -59,6 +69,7 @@ class Replica:
         self.faults = FaultState(settings.faults, settings.slow_seconds)
         self.hits = 0
         self._catalogs: dict[int, Catalog] = {}
+        self.family, self.markup_seed = resolve_family(settings.family, settings.markup_seed)
         self.ca = trustme.CA(organization_name="portal-archive replica")
         cert = self.ca.issue_cert(*HOSTS, *(f"www.{h}" for h in HOSTS), "localhost", "127.0.0.1")
         self.tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -75,7 +86,7 @@ class Replica:
             raise ValueError(f"epoch must be one of {EPOCHS}")
         if epoch not in self._catalogs:
             site = build_site(self.settings.seed, self.settings.articles, epoch)
-            catalog = Catalog(site, make_variant(self.settings.variant))
+            catalog = Catalog(site, make_variant(self.settings.variant), self.family, self.markup_seed)
             catalog.warm()
             self._catalogs[epoch] = catalog
         self.settings.epoch = epoch
@@ -86,6 +97,7 @@ class Replica:
     def status(self) -> dict:
         s = self.settings
         return {"seed": s.seed, "articles": s.articles, "epoch": s.epoch, "variant": s.variant,
+                "family": self.family, "markup_seed": self.markup_seed,
                 "faults": sorted(self.faults.enabled), "slow_seconds": self.faults.slow_seconds, "hits": self.hits,
                 "hosts": list(HOSTS)}
 
@@ -237,21 +249,22 @@ class Handler:
             await self.writer.drain()
             return True
         if res.status == 200 and method in ("GET", "HEAD") and not_modified(res, headers):
-            self.send(_response(304, headers=self.headers(res, now, False)))
+            self.send(_response(304, headers=self.headers(res, now, None)))
             self.send(h11.EndOfMessage())
             await self.writer.drain()
             return True
         if res.stream is not None:
-            await self.stream(method, res, self.headers(res, now, False))
+            await self.stream(method, res, self.headers(res, now, None))
             return True
         body = res.static_body()
         if body is None:
             body = b"".join(p if isinstance(p, bytes) else fill_noise(p, replica.hits, now).encode() for p in res.parts)
-        gzipped = ("gzip" in headers.get("accept-encoding", "") and res.content_type.startswith(COMPRESSIBLE) and body
-                   and not res.identity)
-        if gzipped:
-            body = gzip.compress(body, compresslevel=6, mtime=0)
-        hdrs = self.headers(res, now, bool(gzipped))
+        accepted = {c.split(";")[0].strip() for c in headers.get("accept-encoding", "").lower().split(",")}
+        coding = (next((c for c in replica.settings.encodings if c in accepted), None)
+                  if res.content_type.startswith(COMPRESSIBLE) and body and not res.identity else None)
+        if coding:
+            body = ENCODERS[coding](body)
+        hdrs = self.headers(res, now, coding)
         if fault in ("reset", "truncated"):
             await self.cut(fault, res, hdrs, body)
             return False
@@ -287,7 +300,7 @@ class Handler:
         await self.writer.drain()
         self.writer.close()
 
-    def headers(self, res: Resource, now: datetime, gzipped: bool) -> list[tuple[str, str]]:
+    def headers(self, res: Resource, now: datetime, coding: str | None) -> list[tuple[str, str]]:
         hdrs = [("Server", "Apache-Coyote/1.1"), ("Date", format_datetime(now, usegmt=True)),
                 ("Content-Type", res.content_type)]
         if res.is_html and res.status == 200:
@@ -301,8 +314,8 @@ class Handler:
             hdrs.append(("Last-Modified", format_datetime(res.last_modified.astimezone(timezone.utc), usegmt=True)))
         if res.content_type.startswith(COMPRESSIBLE):
             hdrs.append(("Vary", "Accept-Encoding"))
-        if gzipped:
-            hdrs.append(("Content-Encoding", "gzip"))
+        if coding:
+            hdrs.append(("Content-Encoding", coding))
         hdrs += list(res.headers)
         return hdrs
 
@@ -323,7 +336,9 @@ class Handler:
 
 
 def _response(status_code: int, headers: list, reason: bytes | None = None) -> h11.Response:
-    """A response with its real reason phrase (archived status lines keep it)."""
+    """A response with its real reason phrase (archived status lines keep it). A header value with code points
+    past ASCII stands for the bytes sent (latin-1): a raw UTF-8 file name in Content-Disposition."""
+    headers = [(k, v.encode("latin-1")) if isinstance(v, str) and not v.isascii() else (k, v) for k, v in headers]
     return h11.Response(status_code=status_code, headers=headers,
                         reason=reason or HTTPStatus(status_code).phrase.encode())
 

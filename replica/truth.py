@@ -55,7 +55,11 @@ def page_truth(page: Page, pages_by_id: dict[str, Page]) -> dict:
                     "src": image_src(img, host, path), "caption": img.caption, "broken": img.broken,
                     "large": img.large, "version": img.version} for img in page.images],
         "attachments": [{"url": f"https://{host}{a.path}", "filename": a.filename, "link_text": a.link_text,
-                         "content_type": a.content_type, "content_disposition": a.disposition}
+                         "content_type": a.content_type, "content_disposition": a.disposition,
+                         # how the name is written in Content-Disposition ("" when the URL names the file);
+                         # `filename` is always the decoded NFC name, whatever form or normalisation was sent
+                         "disposition_form": a.disposition_form if a.disposition else "",
+                         "disposition_nfd": a.name_nfd}
                         for a in page.attachments],
         "author": page.author,
         "links": links,

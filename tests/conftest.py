@@ -169,7 +169,7 @@ def browsing(archive):
     deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(url + "/-/versions.json", timeout=5):
+            with urllib.request.urlopen(url + "/", timeout=5):
                 break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:

@@ -20,9 +20,12 @@ import pytest
 from lxml import html as lxml_html
 from test_crawl import crawl
 
-from archive.replay.captures import CaptureError, article_captures, capture, capture_on_or_before, find_capture, read_response
+from archive.replay.captures import (CaptureError, article_captures, capture, capture_on_or_before, find_capture,
+                                     read_response)
 from archive.page.markup import decode_html
-from archive.replay.rewrite import REPLAY_CSP, REPLAY_PREFIX, parse_replay_path, render, replay_url
+from archive.replay.headers import REPLAY_CSP
+from archive.replay.rewrite import render
+from archive.replay.urls import REPLAY_PREFIX, parse_replay_path, replay_url
 from archive.urls import ALIAS_HOST, MAIN_HOST
 from replica.server import ReplicaServer, Settings
 

@@ -70,7 +70,6 @@ def differences(page: Page, truth: dict) -> list[str]:
         "title": page.title, "kind": page.kind, "author": page.author, "lead": page.lead, "method": page.method,
         "published": (page.published.isoformat() if page.published else None, page.published_precision),
         "images": [(unquote(i.url), i.caption) for i in page.images],
-        # The download servlet carries no file name in its URL: its link text identifies it.
         "attachments": [(a.filename, a.link_text) for a in page.attachments],
     }
     want = {
@@ -78,7 +77,8 @@ def differences(page: Page, truth: dict) -> list[str]:
         "method": "anchors", "published": (truth["published"], truth["published_precision"]),
         # squash: the truth keeps the trailing space of a caption cut from the lead (`lead[:60]`).
         "images": [(unquote(i["url"]), squash(i["caption"])) for i in truth["images"]],
-        "attachments": [("" if "/get_file" in a["url"] else a["filename"], a["link_text"])
+        # A servlet's URL names no file (the name is in Content-Disposition, which the spider reads).
+        "attachments": [("" if a["content_disposition"] or "/get_file" in a["url"] else a["filename"], a["link_text"])
                         for a in truth["attachments"]],
     }
     found = [f"{truth['canonical_url']}: {name}: got {got[name]!r}, want {want[name]!r}"

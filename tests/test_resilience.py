@@ -503,7 +503,7 @@ def small_disk(directory: Path, size: str):
 
 @pytest.mark.slow
 def test_a_full_disk_stops_the_crawl_clearly_the_archive_stays_valid_and_a_resume_completes_it(tmp_path):
-    reserve = ("-s", "DISK_RESERVE=1000000")  # the space set aside for closing up; 8 MB by default
+    reserve = ("-s", "PORTAL_DISK_RESERVE=1000000")  # the space set aside for closing up; 8 MB by default
     with ReplicaServer(Settings(seed=31, articles=50)) as server, small_disk(tmp_path / "disk", "6m") as disk:
         archive = disk / "archive"
         result = crawl(server, archive, *reserve)

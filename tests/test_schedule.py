@@ -141,8 +141,15 @@ BAD = {
     "jobs not a mapping": (GOOD[:GOOD.index("jobs:")] + "jobs:\n  - news\n", 7,
                            "jobs: expected a mapping of job names to jobs, found a list"),
     "duplicate job": (GOOD + "  news:\n    trigger: {every: 1h}\n    covers: full\n", 14, 'jobs: duplicate key "news"'),
-    "bad job name": (variant("  news:", "  ../news:"), 7,
-                     'jobs: "../news" is not a job name (letters, digits, - and _)'),
+    "bad job name": (variant("  news:", "  ../news:"), 7, 'jobs: "../news" is not a job name (lower-case letters a-z, '
+                     "digits, - and _, starting with a letter or digit, at most 64 characters)"),
+    "job name with capitals": (variant("  news:", "  News:"), 7, 'jobs: "News" is not a job name (lower-case letters '
+                               "a-z, digits, - and _, starting with a letter or digit, at most 64 characters)"),
+    "interval too long for a date": (variant('cron: "15 7,12,17 * * *"', "every: 99999999999999999d"), 8,
+                                     'jobs.news.trigger.every: "99999999999999999d" is not a duration (it must be at '
+                                     "most 36500d, a hundred years)"),
+    "recheck too long": (variant("every: 30d}", "every: 36501d}"), 5, 'recheck[1].every: "36501d" is not a duration '
+                         "(it must be at most 36500d, a hundred years)"),
     "enabled not a boolean": (variant("enabled: true", "enabled: sometimes"), 13,
                               'jobs.news.enabled: expected true or false, found "sometimes"'),
     "setting name": (variant("DOWNLOAD_DELAY", "download_delay"), 11,

@@ -20,8 +20,9 @@ import pytest
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from archive.schedule.config import (Job, load_schedule)
-from archive.schedule.runner import Scheduler, SerialExecutor
 from archive.db.store import Archive
+from archive.operations.lock import Locked, archive_lock, schedule_lock
+from archive.schedule.runner import Scheduler, SerialExecutor, fail_running_runs
 from test_schedule import write_schedule
 
 ROOT = Path(__file__).parent.parent
@@ -154,6 +155,46 @@ def test_a_killed_run_is_recorded_as_failed_and_the_next_run_proceeds(tmp_path):
         assert killed["status"] == "failed" and killed["finished_at"]
         assert json.loads(killed["stats"])["finish_reason"] == "killed by SIGKILL"
         assert archive.db.table("crawl_runs").get(other_run)["status"] == "running"  # another job's run: not ours
+
+
+def test_a_killed_run_is_not_marked_while_another_crawl_holds_the_archive(tmp_path, caplog, monkeypatch):
+    """The runs left running may then be that crawl's own: it finishes them itself."""
+    monkeypatch.setattr("archive.schedule.runner.RELEASE_WAIT", 0.5)
+    archive_dir = tmp_path / "archive"
+    with Archive(archive_dir) as archive:
+        running = archive.start_run(job="victim")
+    schedule = load_schedule(write_schedule(tmp_path, {"victim": "every: 1h"}))
+    killed = [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"]
+    with archive_lock(archive_dir), caplog.at_level(logging.INFO):
+        assert Scheduler(schedule, command=lambda job: killed).run_job(schedule.jobs["victim"]) == -signal.SIGKILL
+        with pytest.raises(Locked):
+            fail_running_runs(archive_dir, "victim", "killed by SIGKILL", wait=0.2)
+    assert "its runs left marked running were not marked failed" in caplog.text
+    with Archive(archive_dir) as archive:
+        assert archive.db.table("crawl_runs").get(running)["status"] == "running"
+    assert fail_running_runs(archive_dir, "victim", "killed by SIGKILL") == 1
+
+
+def test_a_scheduler_holds_its_lock_while_it_runs(tmp_path):
+    schedule = load_schedule(write_schedule(tmp_path, {"often": "every: 1h"}))
+    scheduler = Scheduler(schedule, command=lambda job: [sys.executable, "-c", "pass"])
+    schedule.archive.mkdir()
+    with schedule_lock(schedule.archive):
+        with pytest.raises(Locked, match="One scheduler at a time"):
+            scheduler.start()
+    thread = threading.Thread(target=scheduler.start)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not (scheduler._scheduler and scheduler._scheduler.running):
+            assert time.monotonic() < deadline, "the scheduler never started"
+            time.sleep(0.05)
+        with pytest.raises(Locked, match=f"pid {os.getpid()}"):
+            schedule_lock(schedule.archive).acquire()
+    finally:
+        scheduler.stop()
+        thread.join(10)
+    schedule_lock(schedule.archive).acquire().release()  # let go when it stopped
 
 
 def test_run_job_runs_one_job_and_returns_its_exit_code(tmp_path):

@@ -21,7 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 
 from archive.warc.files import iter_records, validate
-from archive.warc.writer import Exchange, RecordRef, WarcWriter
+from archive.warc.writer import Exchange, RecordRef, WarcWriter, payload_digest
 
 BIN = Path(sys.executable).parent
 START = datetime(2024, 5, 17, 3, 4, 5, 123456, tzinfo=timezone.utc)
@@ -278,7 +278,7 @@ def test_rule8_digests(written):
             continue
         response = by_id[response_ref.record_id]
         assert response["WARC-Payload-Digest"] == sha1_b32(CASES[name].body) == response_ref.payload_digest
-        assert WarcWriter.payload_digest(CASES[name].body) == response_ref.payload_digest
+        assert payload_digest(CASES[name].body) == response_ref.payload_digest
     assert refs["gzip"][0].payload_digest == sha1_b32(GZIPPED)
     for _, _, data in members(path):
         head, block = data[:-4].split(b"\r\n\r\n", 1)

@@ -32,6 +32,23 @@ class History:
             "where exists (select 1 from url_aliases u where u.url = v.url) "
             "or exists (select 1 from media_urls m where m.url = v.url)")}
 
+    def archived_media(self) -> set[str]:
+        """The addresses of the images and files the archive holds."""
+        return {url for (url,) in self.db.execute("select url from media_urls")}
+
+    def identity_keys(self) -> set[str]:
+        """The identity keys of the addresses of every archived article."""
+        return {key for (key,) in self.db.execute("select identity_key from url_aliases")}
+
+    def addresses_of_live_articles(self) -> dict[int, list[tuple[str, str]]]:
+        """(last seen, URL) of every address of each article and document not marked removed, by article id."""
+        addresses: dict[int, list[tuple[str, str]]] = {}
+        for article, url, seen in self.db.execute(
+                "select u.article_id, u.url, u.last_seen from url_aliases u join articles a on a.id = u.article_id "
+                "where a.removed_at is null and a.kind in ('article', 'document')"):
+            addresses.setdefault(article, []).append((seen, url))
+        return addresses
+
     def article_at(self, url: str) -> int | None:
         row = self.db.execute("select article_id from url_aliases where url = ?", [normalise(url)]).fetchone()
         return row[0] if row else None

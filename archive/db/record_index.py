@@ -1,27 +1,32 @@
-"""The archive's index of its WARC files and records: what was written where, and the originals revisits point at."""
+"""The archive's index of its WARC files and records: what was written where, and the originals revisits point at.
+
+The index `archive.warc.recorder.Recorder` records through (its `RecordIndex` protocol).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timezone
-from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from archive.db import schema
 from archive.urls import normalise
-from archive.warc.files import RecordRef
-from archive.warc.writer import URI_SAFE
+from archive.warc.files import ClosedFile, RecordRef
+from archive.warc.writer import target_uri
 
 # Runs whose responses may be the originals of revisits: a failed or interrupted run's records are referenced only
 # once a resumed run completed it ("recovered").
 SOUND_RUNS = ("completed", "recovered")
+# A RecordRef's fields, as `_ref` reads them from a row of warc_records `r`.
+COLUMNS = "r.record_id, r.filename, r.offset, r.length, r.warc_type, r.target_uri, r.date, r.payload_digest"
 
 
 class WarcIndex:
     def __init__(self, db: Database):
         self.db = db
 
-    def add_records(self, run_id: int | None, refs: list[RecordRef], refers_to: str = "") -> None:
+    def add_records(self, run_id: int | None, refs: Sequence[RecordRef], refers_to: str = "") -> None:
         """Index records already flushed to disk (the writer fsyncs before it returns them).
 
         `refers_to`: the original record the revisits among `refs` point at.
@@ -33,13 +38,16 @@ class WarcIndex:
         with schema.transaction(self.db):
             self.db.table("warc_records").insert_all(rows, ignore=True)
 
-    def add_file(self, run_id: int | None, closed) -> None:
+    def add_file(self, run_id: int | None, closed: ClosedFile) -> None:
         with schema.transaction(self.db):
             self.db.table("warc_files").upsert({
                 "filename": closed.filename, "run_id": run_id, "size": closed.size, "sha256": closed.sha256,
                 "records": closed.records, "problems": "\n".join(closed.problems),
                 "closed_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             }, pk="filename")
+
+    def filenames(self) -> set[str]:
+        return {name for (name,) in self.db.execute("select filename from warc_files")}
 
     def known(self, record_ids: list[str]) -> set[str]:
         found: set[str] = set()
@@ -50,13 +58,13 @@ class WarcIndex:
                                                     chunk)}
         return found
 
-    def captured(self, url: str, payload_digest: str) -> str:
-        """The id of the latest response or revisit record of `url` with this payload, from any run; "" if none."""
+    def captured(self, url: str, payload_digest: str) -> RecordRef | None:
+        """The latest response or revisit record of `url` with this payload, from any run; None if there is none."""
         row = self.db.execute(
-            "select record_id from warc_records where target_uri in (?, ?) and payload_digest = ? "
+            f"select {COLUMNS} from warc_records r where target_uri in (?, ?) and payload_digest = ? "
             "and warc_type in ('response', 'revisit') order by rowid desc limit 1",
-            [url, quote(url.strip(), safe=URI_SAFE), payload_digest]).fetchone()
-        return row[0] if row else ""
+            [url, target_uri(url), payload_digest]).fetchone()
+        return _ref(row) if row else None
 
     def original(self, payload_digest: str, run_id: int | None) -> RecordRef | None:
         """The first response record with this payload, from a sound run or this one; None if there is none."""
@@ -81,7 +89,7 @@ class WarcIndex:
     def _response(self, condition: str, value: str, run_id: int | None, order: str) -> RecordRef | None:
         marks = ",".join("?" * len(SOUND_RUNS))
         row = self.db.execute(
-            "select r.* from warc_records r left join crawl_runs c on c.id = r.run_id "
+            f"select {COLUMNS} from warc_records r left join crawl_runs c on c.id = r.run_id "
             f"where {condition} and r.warc_type = 'response' and (c.status in ({marks}) or r.run_id = ?) "
             f"order by r.rowid {order} limit 1", [value, *SOUND_RUNS, run_id]).fetchone()
         return _ref(row) if row else None
@@ -94,6 +102,6 @@ class WarcIndex:
 
 
 def _ref(row: tuple) -> RecordRef:
-    (record_id, filename, offset, length, warc_type, target_uri, date, payload_digest, _refers, _run) = row
+    record_id, filename, offset, length, warc_type, uri, date, payload_digest = row
     return RecordRef(filename=filename, offset=offset, length=length, record_id=record_id, warc_type=warc_type,
-                     target_uri=target_uri, date=date, payload_digest=payload_digest)
+                     target_uri=uri, date=date, payload_digest=payload_digest)

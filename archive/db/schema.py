@@ -217,6 +217,13 @@ def m003_canonical_from_answers(db: Database) -> None:
         db.execute("update articles set canonical_url = ? where id = ?", [preferred(*addresses), article_id])
 
 
+@MIGRATIONS()
+def m004_extraction_evidence(db: Database) -> None:
+    """How extraction found each field of a version and how sure it was (archive.page's `Page.evidence`)."""
+    if "extraction" not in db.table("article_versions").columns_dict:
+        db.table("article_versions").add_column("extraction", str)
+
+
 def _reindex_only_on_text_change(db: Database) -> None:
     """sqlite-utils' update trigger re-indexes an article on any update; every crawl updates `last_seen` only.
 

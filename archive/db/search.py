@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
@@ -19,6 +20,10 @@ PART = re.compile(r'"([^"]*)"|([^\W_]+)')
 WORD = re.compile(r"[^\W_]+")
 SNIPPET_WIDTH = 200
 SNIPPET_BEFORE = 60
+# What a search may ask, in the web UI: a long sentence pasted whole, not a page of text (each word is one more
+# term for the index to intersect).
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_WORDS = 50
 
 
 @dataclass(frozen=True)
@@ -99,18 +104,28 @@ def snippet(texts: list[str | None], groups: list[tuple[str, ...]], width: int =
     """A passage, in its own spelling, of the text that matches most of the query, every match [bracketed]
     (between `marks`, which are taken out of the text first)."""
     texts = [t.replace(marks[0], "").replace(marks[1], "") if t else t for t in texts]
-    patterns = [re.compile(r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])")
-                for words in groups]
+    groups = list(dict.fromkeys(groups))
+    starting: dict[str, list[tuple[str, ...]]] = {}  # first word → the groups that begin with it
+    for words in groups:
+        starting.setdefault(words[0], []).append(words)
     best: tuple[int, str, list[tuple[int, int]]] = (0, next((t for t in texts if t), ""), [])
     for text in texts:
         if not text:
             continue
         folded, origins = fold_with_map(text)
-        found = [[(origins[m.start()], origins[m.end() - 1] + 1) for m in pattern.finditer(folded)]
-                 for pattern in patterns]
-        matched = sum(1 for spans in found if spans)
-        if matched > best[0]:
-            best = (matched, text, [span for spans in found for span in spans])
+        # One pass over the text's words, whatever the number of query words: a word starts the groups that
+        # begin with it, and a phrase matches when the words after it follow.
+        tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(folded)]
+        spans: list[tuple[int, int]] = []
+        matched: set[tuple[str, ...]] = set()
+        for i, (word, start, _) in enumerate(tokens):
+            for words in starting.get(word, ()):
+                last = i + len(words) - 1
+                if last < len(tokens) and all(tokens[i + k][0] == w for k, w in enumerate(words[1:], 1)):
+                    spans.append((origins[start], origins[tokens[last][2] - 1] + 1))
+                    matched.add(words)
+        if len(matched) > best[0]:
+            best = (len(matched), text, spans)
     return _passage(best[1], best[2], width, marks)
 
 
@@ -156,15 +171,20 @@ def search_page(source: Database | Archive, query: str, filters: Filters = Filte
     """One page of a search with filters and facets, for the web UI.
 
     With words, matches are ranked best first; with none, every article passing the filters is listed, newest first.
-    Filters that are not well formed (`2024-13-01`, a year of letters) raise ValueError.
+    Filters that are not well formed (`2024-13-01`, a year of letters), and queries longer than MAX_QUERY_CHARS or
+    with more than MAX_QUERY_WORDS words, raise ValueError.
     """
     db = source if isinstance(source, Database) else source.db
     for value in (filters.date_from, filters.date_to):
-        if value and not DATE.fullmatch(value):
+        if value and not _is_date(value):
             raise ValueError(f"not a date (YYYY-MM-DD): {value!r}")
     if filters.year and not YEAR.fullmatch(filters.year):
         raise ValueError(f"not a year: {filters.year!r}")
+    if len(query) > MAX_QUERY_CHARS:
+        raise ValueError(f"the query is too long: at most {MAX_QUERY_CHARS} characters")
     groups = phrases(query)
+    if sum(len(words) for words in groups) > MAX_QUERY_WORDS:
+        raise ValueError(f"the query has too many words: at most {MAX_QUERY_WORDS}")
     if query.strip() and not groups:  # only punctuation: nothing can match
         return SearchPage([], 0, [], [])
     match = _match(groups)
@@ -233,6 +253,16 @@ def search_page(source: Database | Archive, query: str, filters: Filters = Filte
         for r in rows
     ]
     return SearchPage(results, total, categories, years)
+
+
+def _is_date(text: str) -> bool:
+    if not DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:  # 2024-13-01, 2023-02-30
+        return False
+    return True
 
 
 def _like_prefix(text: str) -> str:

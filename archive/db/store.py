@@ -8,6 +8,7 @@ import json
 import mimetypes
 import os
 import re
+import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -126,6 +127,46 @@ class Content:
             "title": title, "published": published, "published_precision": precision, "author": author,
             "lead": lead, "body": body, "captions": captions, "folded": fold(f"{title}\n{lead}\n{body}\n{captions}"),
         }
+
+
+class NoArchive(Exception):
+    """No archive at a path, or one whose database cannot be read; the message says what to do."""
+
+
+def open_read_only(directory: str | Path) -> Database:
+    """The database of an existing archive, for reading: never creates, migrates or writes anything.
+
+    A read-only directory (a backup, a mounted copy) can still be read; a damaged database is named as such, with
+    the way to make it again from the WARC files.
+    """
+    path = Path(directory) / "archive.db"
+    if not path.is_file():
+        raise NoArchive(f"no archive in {directory} (no archive.db there: crawl first, or check --archive)")
+    uri = path.absolute().as_uri()
+    try:
+        try:
+            conn = _probe(f"{uri}?mode=ro")
+        except sqlite3.OperationalError:
+            # WAL needs its -shm file, which a read-only directory cannot get; with no -wal file there is nothing
+            # uncommitted to read, so the file alone is the whole database.
+            wal = path.with_name(path.name + "-wal")
+            if os.access(path.parent, os.W_OK) or (wal.exists() and wal.stat().st_size):
+                raise
+            conn = _probe(f"{uri}?immutable=1")
+    except sqlite3.DatabaseError as exc:
+        raise NoArchive(f"{path} cannot be read ({exc}): if it is damaged, `portal-archive rebuild --archive "
+                        f"{directory} NEW` makes a new archive from its WARC files") from None
+    return Database(conn)
+
+
+def _probe(uri: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, timeout=schema.BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("select count(*) from sqlite_master").fetchone()  # "file is not a database" shows here
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 class Archive:
@@ -295,6 +336,7 @@ class Archive:
             "lead": content.lead, "body": content.body, "body_html": nfc(page.body_html), "author": content.author,
             "method": page.method, "first_seen": seen, "last_seen": seen, "run_id": run_id,
             "warc_record_id": warc_record_id or None,
+            "extraction": json.dumps(page.evidence, ensure_ascii=False) if page.evidence else None,
         })
         self.db.table("article_images").insert_all(
             {"version_id": version_id, "position": n, "url": i.url, "caption": i.caption, "alt": i.alt, "src": i.src,

@@ -7,7 +7,8 @@ The WARC index (files, records) is rebuilt with it, so the new database points a
 
 from __future__ import annotations
 
-import zlib
+import os
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +21,10 @@ from archive.page.records import ARTICLE_KINDS
 from archive.db.store import Archive
 from archive.text import disposition_filename
 from archive.urls import folder_of
-from archive.warc.files import ClosedFile, RecordRef, sha256_file, validate
+from archive.warc.content_encoding import decoded
+from archive.warc.files import RecordRef, closed_file, record_at, record_ref
 from archive.db.record_index import WarcIndex
+from archive.operations.lock import archive_lock
 
 
 @dataclass
@@ -49,16 +52,42 @@ def rebuild(warc_dir: Path, dest: Path) -> Rebuilt:
     return report
 
 
+class RebuildError(Exception):
+    """A rebuild that cannot start: no WARC files to read, or a destination that holds an archive already."""
+
+
+def rebuild_archive(source: Path, dest: Path) -> Rebuilt:
+    """Rebuild the archive in `source` into the new archive `dest`, holding dest's lock (Locked if it is held).
+
+    The closed WARC files are hard-linked (or copied) into DEST/warcs/, then read by rebuild().
+    """
+    warcs = sorted((source / "warcs").glob("*.warc.gz"))
+    if not warcs:
+        raise RebuildError(f"no WARC files in {source / 'warcs'}")
+    dest.mkdir(parents=True, exist_ok=True)
+    with archive_lock(dest):
+        if (dest / "archive.db").exists():
+            raise RebuildError(f"{dest} already holds an archive: rebuild into a new directory")
+        (dest / "warcs").mkdir(exist_ok=True)
+        for path in warcs:
+            target = dest / "warcs" / path.name
+            if not target.exists():
+                try:
+                    os.link(path, target)  # the same bytes, not a copy
+                except OSError:
+                    shutil.copy2(path, target)
+        return rebuild(dest / "warcs", dest)
+
+
 class _Reader:
     def __init__(self, archive: Archive, index: WarcIndex, report: Rebuilt):
         self.archive, self.index, self.report = archive, index, report
         self.runs: dict[str, int] = {}  # the run id a warcinfo names → the new run
         self.labels: dict[str, str] = {}
-        self.payloads: dict[str, tuple[Path, int]] = {}  # response record id → where its payload can be read again
+        self.payloads: dict[str, tuple[Path, int, int]] = {}  # response record id → where it can be read again
         self.run_id: int | None = None
 
     def read_file(self, path: Path) -> None:
-        refs = []
         with path.open("rb") as f:
             records = ArchiveIterator(f)
             for record in records:
@@ -68,17 +97,11 @@ class _Reader:
                     body = b""
                 else:
                     body = record.raw_stream.read() if record.http_headers else b""
-                offset, length = records.get_record_offset(), records.get_record_length()
-                ref = RecordRef(filename=path.name, offset=offset, length=length,
-                                record_id=headers.get_header("WARC-Record-ID"), warc_type=record.rec_type,
-                                target_uri=headers.get_header("WARC-Target-URI") or "",
-                                date=headers.get_header("WARC-Date") or "",
-                                payload_digest=headers.get_header("WARC-Payload-Digest") or "")
-                refs.append(ref)
+                ref = record_ref(path.name, records.get_record_offset(), records.get_record_length(), headers)
                 if record.rec_type in ("response", "revisit"):
                     self.index.add_records(self.run_id, [ref], headers.get_header("WARC-Refers-To") or "")
                     if record.rec_type == "response":
-                        self.payloads[ref.record_id] = (path, offset)
+                        self.payloads[ref.record_id] = (path, ref.offset, ref.length)
                     else:
                         body = self.original_payload(headers.get_header("WARC-Refers-To"), body)
                     # A response cut at its size limit is in the WARC files only, as the crawl left it.
@@ -87,8 +110,7 @@ class _Reader:
                 else:
                     self.index.add_records(self.run_id, [ref])
                 self.report.records += 1
-        self.index.add_file(self.run_id, ClosedFile(path.name, path.stat().st_size, sha256_file(path), len(refs),
-                                                    validate(path)))
+        self.index.add_file(self.run_id, closed_file(path))
 
     def start_run(self, fields: str) -> None:
         info = dict(line.split(":", 1) for line in fields.splitlines() if ":" in line)
@@ -103,18 +125,17 @@ class _Reader:
         where = self.payloads.get(record_id or "")
         if where is None:
             return fallback
-        path, offset = where
-        with path.open("rb") as f:
-            f.seek(offset)
-            for record in ArchiveIterator(f):
-                return record.raw_stream.read()
-        return fallback
+        try:
+            return record_at(*where).raw_stream.read()
+        except ValueError:
+            return fallback
 
     def store(self, ref: RecordRef, http, raw: bytes, truncated: str | None = None) -> None:
         status = int(http.get_statuscode() or 0)
         content_type = http.get_header("Content-Type") or ""
         mime = content_type.split(";")[0].strip().lower()
-        body = decode(raw, http.get_header("Content-Encoding")) if not truncated else raw
+        # Decoded as the crawl decoded it (a body that does not decode is kept as it is).
+        body = decoded(raw, http.get_header("Content-Encoding"))[0] if not truncated else raw
         when = datetime.fromisoformat(ref.date.replace("Z", "+00:00"))
         error = f"truncated: WARC-Truncated: {truncated}" if truncated else ""
         self.archive.record_fetch(self.run_id, ref.target_uri, status, mime, len(body), "", error, when, ref.record_id)
@@ -134,19 +155,3 @@ class _Reader:
             filename = disposition_filename(http.get_header("Content-Disposition"))
             self.archive.save_media(self.run_id, ref.target_uri, body, mime, filename, when, ref.record_id)
             self.report.media += 1
-
-
-def decode(raw: bytes, encoding: str | None) -> bytes:
-    """The body as a browser sees it: gzip and deflate undone (a body that does not decode is kept as it is)."""
-    encoding = (encoding or "").strip().lower()
-    try:
-        if encoding in ("gzip", "x-gzip"):
-            return zlib.decompress(raw, 16 + zlib.MAX_WBITS)
-        if encoding == "deflate":
-            try:
-                return zlib.decompress(raw)
-            except zlib.error:
-                return zlib.decompress(raw, -zlib.MAX_WBITS)
-    except zlib.error:
-        return raw
-    return raw

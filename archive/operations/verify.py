@@ -1,4 +1,4 @@
-"""Fixity and integrity of an archive: every WARC file as recorded, every database link to a record resolvable."""
+"""Fixity and integrity of an archive: every WARC and media file as recorded, every link to a record resolvable."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class Report:
     files: int = 0
     records: int = 0
     links: int = 0
+    media: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -28,8 +29,10 @@ class Report:
         return not self.problems
 
 
-def verify(db: Database, warc_dir: Path) -> Report:
+def verify(db: Database, archive_dir: Path) -> Report:
+    """Check the WARC files and media of the archive in `archive_dir`, whose database is `db`."""
     report = Report()
+    warc_dir = archive_dir / "warcs"
     recorded = {row["filename"]: row for row in db.query("select * from warc_files")}
     for name, row in sorted(recorded.items()):
         path = warc_dir / name
@@ -68,7 +71,23 @@ def verify(db: Database, warc_dir: Path) -> Report:
                 f.seek(row["offset"])
                 if _record_id(f.read(row["length"])) != row["record_id"]:
                     report.problems.append(f"{name}@{row['offset']}: not record {row['record_id']}")
+    _verify_media(db, archive_dir, report)
     return report
+
+
+def _verify_media(db: Database, archive_dir: Path, report: Report) -> None:
+    """Every image and file the database knows is in media/ with the digest it was stored under: the UI serves them."""
+    media = (archive_dir / "media").resolve()
+    for digest, name in db.execute("select digest, path from images union select digest, path from files "
+                                   "order by path"):
+        report.media += 1
+        path = archive_dir / name
+        if media not in path.resolve().parents:
+            report.problems.append(f"{name}: recorded for {digest}, and not inside media/")
+        elif not path.is_file():
+            report.problems.append(f"{name}: missing (recorded with {digest})")
+        elif f"sha256:{sha256_file(path)}" != digest:
+            report.problems.append(f"{name}: altered (its sha256 is not the {digest} it was stored under)")
 
 
 def _record_id(member: bytes) -> str | None:

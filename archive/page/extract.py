@@ -1,55 +1,39 @@
 """What a portal page says: its kind, headline, date, lead, body, author, images, attachments and links.
 
-The live portal's class names and nesting are unknown (portal-spec.md), so nothing here reads a class or an id.
-The date line anchors an article (`Đăng lúc: 13/12/2022 (GMT+7)`, `Ngày 04/08/2020 17:29:33`, the province's
-`Đăng ngày 11 - 11 - 2023`); the heading just before it is the headline; the blocks after it, inside the container
-it shares with them and up to `Các tin khác`, are the article. A page without an anchor falls back to its largest
-run of paragraphs.
+The live portal's markup is unknown (portal-spec.md), so every field is earned from structure and text anchors:
+the container of most prose (content.py), the headline that <title> and the date line confirm (title.py,
+dates.py), then the article's blocks sorted into attachments, byline and signature, figures and captions, lead and
+body. Each field records how it was found and how sure that is (`Page.evidence`); thin evidence gives an empty
+field with method "none" rather than a guess.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from html import escape
-from urllib.parse import unquote, urljoin, urlsplit
 
 import nh3
-from lxml import html as lxml_html
-from w3lib.url import safe_url_string
 
+from archive.page import attachments as files
+from archive.page import author as authors
+from archive.page import lead as leads
+from archive.page.addresses import Addresses, base_url
+from archive.page.captions import assign, pictures
+from archive.page.content import Layout, is_core, is_section_label, lay_out, link_density
+from archive.page.dates import VN_TIME, DateLine, date_line
+from archive.page.images import image_source, is_image_url
+from archive.page.kinds import article_kind, is_listing, not_html
 from archive.page.markup import HEADINGS, Block, Reader, decode_html, parse, squash
 from archive.page.records import AttachmentRef, ImageRef, Page
-from archive.urls import PORTAL_HOSTS, file_name, is_file_url, portal_path
+from archive.page.title import headline_candidate, is_fixed_label, is_site_name, score, title_hints
+from archive.urls import portal_path
 
-__all__ = ["decode_html", "extract"]
+__all__ = ["VN_TIME", "decode_html", "extract"]
 
-VN_TIME = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
-SITE_TITLE = "Cổng thông tin điện tử huyện Thọ Xuân - Thanh Hóa"
-FIXED_LABEL = "Chiến lược - Định Hướng - Quy hoạch"  # printed above every headline, whatever the category
-PROVINCE_HOST = "thanhhoa.gov.vn"  # its images are page requisites that body_html may show
-
-_NEW_DATE = re.compile(r"Đăng lúc\s*:?\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?",
-                       re.IGNORECASE)
-# The old template's date line is a block of its own: a lead starting "Ngày 20/04/2025, tại ..." is no anchor.
-_OLD_DATE = re.compile(r"Ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?")
-_PROVINCE_DATE = re.compile(r"Đăng ngày\s*(\d{1,2})\s*-\s*(\d{1,2})\s*-\s*(\d{4})", re.IGNORECASE)
-_OTHERS = re.compile(r"Các tin (khác|đã đưa)\s*:?", re.IGNORECASE)
-_ATTACHMENT_LABEL = re.compile(r"(File|Tệp|Tập tin|Tài liệu) đính kèm\s*:?", re.IGNORECASE)
-_CHROME = re.compile(r"date|\d{1,3}\s*%|Truy cập|Ý kiến thăm dò|Biểu quyết|Liên kết|(Hôm nay|Hôm qua|Tuần này|"
-                     r"Tháng này|Tất cả|Đang truy cập|Trực tuyến)\s*:?\s*[\d.,]*", re.IGNORECASE)
-_CHROME_TEXTS = frozenset({SITE_TITLE.casefold(), FIXED_LABEL.casefold()})
-_LISTED_DATE = re.compile(r"\(\d{1,2}/\d{1,2}/\d{4}\)")
-_HTML = re.compile(r"<\s*(!doctype\s+html|html|head|body|title|meta|div|p|br|h[1-6]|span|center)[\s>/]",
-                   re.IGNORECASE)
-_STRONG_HTML = re.compile(r"<\s*(!doctype\s+html|html)[\s>]", re.IGNORECASE)
-_SENTENCE_END = (".", "!", "?", ":", ";", "…")
 _CLEANER = nh3.Cleaner(
     tags={"p", "br", "strong", "b", "em", "i", "sub", "sup", "a", "img", "ul", "ol", "li", "table", "tr", "td", "th"},
     clean_content_tags={"script", "style", "iframe", "object", "embed", "template", "noscript"},
     attributes={"a": {"href"}, "img": {"src", "alt"}}, url_schemes={"http", "https"})
+NONE = ("none", 0.0)
 
 
 def extract(url: str, body: bytes, content_type: str | None = None) -> Page:
@@ -60,343 +44,298 @@ def extract(url: str, body: bytes, content_type: str | None = None) -> Page:
         return Page(url, "other", problems=[f"extraction failed: {type(exc).__name__}: {exc}"])
 
 
+@dataclass
+class _Reading:
+    """One page under way: its blocks, layout and what the head says."""
+
+    page: Page
+    blocks: list[Block]
+    layout: Layout
+    hints: list[str]
+    addresses: Addresses
+    ordinal: dict[int, int] = field(default_factory=dict)  # id(block) → position among blocks that are not chrome
+
+
 def _extract(url: str, body: bytes, content_type: str | None) -> Page:
     if not body.strip():
         return Page(url, "other", problems=["empty body"])
     text, charset, problems = decode_html(body, content_type)
     page = Page(url, "other", charset=charset, problems=problems)
-    reason = _not_html(body, text, content_type)
+    reason = not_html(body, text, content_type)
     if reason:
         page.problems.append(reason)
         return page
     root = parse(text)
-    urls = _Urls(_base_url(root, url))
-    blocks = Reader(urls.absolute, urls.image_html).read(root)
-    page.links = _links(root, urls)
-    hint = _title_hint(root)
-    end = next((i for i, b in enumerate(blocks) if _OTHERS.fullmatch(b.text)), len(blocks))
-    anchor = _anchor(blocks[:end])
+    addresses = Addresses(base_url(root, url))
+    blocks = Reader(addresses.absolute, addresses.image_html).read(root)
+    page.links = addresses.links(root)
+    layout = lay_out(blocks)
+    for block in blocks:
+        if block.text and (is_site_name(block.text) or is_fixed_label(block.text)):
+            layout.chrome.add(id(block))
+    reading = _Reading(page, blocks, layout, title_hints(root), addresses)
+    n = 0
+    for block in blocks:
+        if (block.text or block.images) and id(block) not in layout.chrome:
+            reading.ordinal[id(block)] = n
+            n += 1
     path = portal_path(url)
     if path == "":
-        return _titled(page, "home", blocks, hint)
-    if anchor is None and (path is None or not path.endswith(".html")):
-        kind = "other" if path is None else "listing" if _is_listing(url, page.links, blocks) else "section"
-        return _titled(page, kind, blocks, hint)
-    headline = _headline(blocks, anchor[0], hint) if anchor else None
-    if anchor is None:
-        region = _largest_run(blocks[:end])
-        page.problems.append("no date anchor: article read from the largest run of paragraphs")
+        return _titled(reading, "home")
+    headline, title_evidence = _headline(reading)
+    dated, date_evidence = _date(reading, headline)
+    if dated is None and (path is None or not path.endswith(".html")):
+        kind = "other" if path is None else "listing" if is_listing(url, page.links, blocks) else "section"
+        return _titled(reading, kind)
+    if dated is not None:
+        _, line = dated
+        page.published, page.published_precision = line.when, line.precision
     else:
-        index, page.published, page.published_precision = anchor
-        region = _region(blocks, index, end)
-        if headline is None:
-            page.problems.append("no headline before the date anchor: title from <title>")
-    page.method = "anchors" if anchor and headline else "fallback"
-    page.title = headline or hint or next((b.text for b in blocks if b.tag in HEADINGS), "")
-    fields = _fields(region, urls)
-    page.lead, page.body, page.author = fields.lead, fields.body, fields.author
-    page.images, page.attachments, page.body_html = fields.images, fields.attachments, fields.html
-    page.body_links = fields.links
+        page.problems.append("no date line")
+    if headline is not None:
+        page.title = headline.text
+    elif reading.hints:
+        page.title, title_evidence = reading.hints[0], ("title-tag", 0.5)
+        page.problems.append("no headline block: title from <title>")
+    page.method = "anchors" if headline is not None and dated is not None else "fallback"
+    page.evidence.update(title=title_evidence, published=date_evidence)
+    region = _region(reading, headline, dated[0] if dated else None)
+    _fields(reading, region, headline)
     if not (page.lead or page.body or page.images or page.attachments):
         page.problems.append("no article text found")
         return page
-    page.kind = _article_kind(url, path, page, anchor is not None)
+    page.kind = article_kind(url, path, bool(page.attachments), dated is not None)
     return page
 
 
-def _article_kind(url: str, path: str | None, page: Page, anchored: bool) -> str:
-    if path is None or not path.endswith(".html"):
-        return "static" if path is not None and anchored else "article"
-    if any(f"/{book}/" in f"/{p}" for book in ("lich-su-dang-bo-huyen-tho-xuan", "lich-su-van-hoa")
-           for p in (path, unquote(urlsplit(url).path))):
-        return "chapter"
-    return "document" if page.attachments else "article"
-
-
-def _titled(page: Page, kind: str, blocks: list[Block], hint: str) -> Page:
+def _titled(reading: _Reading, kind: str) -> Page:
+    page = reading.page
     page.kind = kind
-    page.title = hint or next((b.text for b in blocks if b.tag in HEADINGS), "")
+    page.title = next(iter(reading.hints), "") or next(
+        (b.text for b in reading.blocks if b.tag in HEADINGS and id(b) not in reading.layout.chrome), "")
     return page
 
 
-def _not_html(body: bytes, text: str, content_type: str | None) -> str:
-    """Why the body is not an HTML page, or "" when it is one."""
-    mime = (content_type or "").split(";", 1)[0].strip().lower()
-    if "\x00" in text[:2048]:  # decoded: UTF-16 pages hold NUL bytes, binary files NUL characters
-        return "binary body, not HTML"
-    if body.lstrip()[:5] == b"%PDF-":
-        return "a PDF, not HTML"
-    head = text[:4096]
-    if mime in ("", "text/html", "application/xhtml+xml", "text/plain") and _HTML.search(head):
-        return ""
-    if _STRONG_HTML.search(head):
-        return ""
-    return f"not HTML ({mime or 'no content type'})"
+# --- headline and date ------------------------------------------------------------------------------------------
 
 
-def _is_chrome(text: str) -> bool:
-    return bool(_CHROME.fullmatch(text)) or text.casefold() in _CHROME_TEXTS
+def _date_lines(reading: _Reading) -> list[tuple[Block, DateLine]]:
+    out = []
+    for block in reading.blocks:
+        if id(block) in reading.layout.chrome:
+            continue
+        if block.text and link_density(block) < 0.5:
+            line = date_line(block.text)
+            if line is not None:
+                out.append((block, line))
+    return out
 
 
-# --- anchors -------------------------------------------------------------------------------------------------
+def _first_core(reading: _Reading, skip: int = 0) -> int | None:
+    """The ordinal of the article's first paragraph of prose (`skip` more to look past a long headline)."""
+    layout = reading.layout
+    prose = [b for b in layout.inside if is_core(b) and b.tag not in HEADINGS and id(b) in reading.ordinal
+             and layout.under(b, layout.densest)]
+    if not prose:
+        return None
+    return reading.ordinal[id(prose[min(skip, len(prose) - 1)])]
 
 
-def _anchor(blocks: list[Block]) -> tuple[int, datetime, str] | None:
-    """(block index, publication time, precision) of the first date line in document order."""
+def _headline(reading: _Reading) -> tuple[Block | None, tuple[str, float]]:
+    """The best-scored headline candidate before the article's first paragraph, or None."""
+    dates = [reading.ordinal[id(b)] for b, _ in _date_lines(reading) if id(b) in reading.ordinal]
+    first, limit = _first_core(reading), _first_core(reading, 1)
+    best, best_score, best_signals = None, 0.0, []
+    for block in reading.blocks:
+        position = reading.ordinal.get(id(block))
+        if position is None or not block.text or (limit is not None and position >= limit):
+            continue
+        if date_line(block.text) is not None or not headline_candidate(block, link_density(block)):
+            continue
+        near = max([1.0 for d in dates if 0 < d - position <= 3] + [0.8 for d in dates if 0 < position - d <= 2]
+                   + [0.0])
+        before_body = first is not None and 0 <= first - position <= 6
+        total, signals = score(block, reading.hints, near, before_body)
+        if total > best_score:
+            best, best_score, best_signals = block, total, signals
+    if best is None or best_score < 0.45:
+        return None, NONE
+    return best, ("+".join(best_signals), round(min(1.0, best_score), 2))
+
+
+def _date(reading: _Reading, headline: Block | None) -> tuple[tuple[Block, DateLine] | None, tuple[str, float]]:
+    """The date line nearest the headline (a "published" label beats an "updated" one), else the first labelled
+    date of the article's container; never a date of a list of other articles."""
+    lines = _date_lines(reading)
+    if not lines:
+        return None, NONE
+    ordinal = reading.ordinal
+    if headline is not None:
+        at = ordinal[id(headline)]
+        near = []
+        for block, line in lines:
+            position = ordinal.get(id(block))
+            if position is None:
+                position = _chrome_position(reading, block)
+            distance = position - at
+            if -3 <= distance <= 6 and distance != 0:
+                rank = abs(distance) + (0 if distance > 0 else 1) + (0 if line.label == "published" else
+                                                                     1 if line.label == "" else 3)
+                near.append((rank, block, line))
+        if near:
+            _, block, line = min(near, key=lambda item: item[0])
+            return (block, line), ("near-headline" + (f":{line.label}" if line.label else ""),
+                                   0.95 if line.label == "published" else 0.85)
+    first = _first_core(reading)
+    for block, line in lines:
+        position = ordinal.get(id(block), _chrome_position(reading, block))
+        in_box = reading.layout.container is not None and reading.layout.under(block, reading.layout.container)
+        if (first is not None and position < first and in_box) or (line.label == "published" and in_box):
+            return (block, line), ("in-container" + (f":{line.label}" if line.label else ""), 0.6)
+    return None, NONE
+
+
+def _chrome_position(reading: _Reading, block: Block) -> int:
+    """The ordinal a chrome block would have: that of the next non-chrome block."""
+    index = reading.blocks.index(block)
+    return next((reading.ordinal[id(b)] for b in reading.blocks[index:] if id(b) in reading.ordinal), len(reading.ordinal))
+
+
+# --- the article's blocks ------------------------------------------------------------------------------------
+
+
+def _region(reading: _Reading, headline: Block | None, date: Block | None) -> list[Block]:
+    """The article's blocks: those of the container after the headline, chrome and date lines left out."""
+    layout = reading.layout
+    blocks = layout.inside
+    if headline is not None and any(b is headline for b in blocks):
+        blocks = blocks[next(i for i, b in enumerate(blocks) if b is headline) + 1:]
+    elif not blocks:
+        anchor = date or headline
+        if anchor is None:
+            return []
+        blocks = _after_anchor(reading, anchor)
+    blocks = _cut_at_sections(blocks)
+    return [b for b in blocks if id(b) not in layout.chrome and b is not date
+            and (b.images or (b.text and date_line(b.text) is None))]
+
+
+def _cut_at_sections(blocks: list[Block]) -> list[Block]:
+    """The blocks up to the "Các tin khác" (or like) label that ends the article: one with more prose before it
+    than after. Broken markup can nest the sidebar and footer in the article; a related list before the body
+    has the body after it, and is only left out."""
+    prose = [len(b.text) if is_core(b) else 0 for b in blocks]
+    total = sum(prose)
+    before = 0
     for index, block in enumerate(blocks):
-        text = block.text
-        if len(text) > 120 or not text:
-            continue
-        found = _NEW_DATE.search(text) or _OLD_DATE.fullmatch(text) or _PROVINCE_DATE.search(text)
-        if found is None:
-            continue
-        day, month, year, *clock = found.groups() + (None,) * (6 - len(found.groups()))
-        try:
-            when = datetime(int(year), int(month), int(day), *(int(n or 0) for n in clock), tzinfo=VN_TIME)
-        except ValueError:
-            continue
-        return index, when, "second" if clock[0] is not None else "day"
-    return None
+        if block.text and is_section_label(block.text) and before and before >= total - before:
+            return blocks[:index]
+        before += prose[index]
+    return blocks
 
 
-def _headline(blocks: list[Block], index: int, hint: str) -> str | None:
-    """The heading just before the date line, or a block whose text is the <title>'s headline."""
-    for block in reversed(blocks[max(0, index - 8):index]):
-        if not block.text or _is_chrome(block.text):
-            continue
-        titled = hint and (block.text == hint or (len(hint) >= 20 and block.text.startswith(hint)))
-        if block.tag in HEADINGS or titled:
-            return block.text
-    return None
-
-
-def _title_hint(root: lxml_html.HtmlElement) -> str:
-    """The headline the <title> gives: "headline - Cổng thông tin điện tử huyện Thọ Xuân - Thanh Hóa"."""
-    element = root.find(".//title")
-    text = squash(element.text_content()) if element is not None else ""
-    for separator in (" - ", " | ", " – "):
-        if text.endswith(separator + SITE_TITLE):
-            return text[: -len(separator + SITE_TITLE)]
-    return "" if text == SITE_TITLE else text
-
-
-def _region(blocks: list[Block], index: int, end: int) -> list[Block]:
-    """The blocks after the date line that share its container, up to `Các tin khác`.
-
-    The container is the nearest ancestor of the date line that also holds the first substantial block after it:
-    what lies beyond it (sidebar, footer) is chrome, wherever the markup puts it.
-    """
-    levels: dict[lxml_html.HtmlElement, int] = {}
-    element, level = blocks[index].element, 0
-    while element is not None:
-        levels[element] = level
-        element, level = element.getparent(), level + 1
-
-    def depth(block: Block) -> int:
-        element = block.element
-        while element not in levels:
-            element = element.getparent()
-        return levels[element]
-
-    after = blocks[index + 1:end]
-    first = next((b for b in after if b.images or (len(b.text) >= 20 and not _is_chrome(b.text))), None)
-    if first is None:
+def _after_anchor(reading: _Reading, anchor: Block) -> list[Block]:
+    """Without prose enough for a container: the blocks after the anchor in the nearest element that holds
+    the anchor and something after it."""
+    blocks = reading.blocks
+    index = blocks.index(anchor)
+    after = [b for b in blocks[index + 1:] if (b.text or b.images) and id(b) not in reading.layout.chrome]
+    if not after:
         return []
-    limit = depth(first)
-    region = []
-    for block in after:
-        if depth(block) > limit:
-            break
-        region.append(block)
-    return region
+    for element in reading.layout.ancestors[id(anchor)]:
+        if reading.layout.under(after[0], element):
+            return [b for b in blocks[index + 1:] if reading.layout.under(b, element)]
+    return after
 
 
-def _largest_run(blocks: list[Block]) -> list[Block]:
-    """Without an anchor: the blocks under the element whose child paragraphs hold the most text."""
-    score: dict[lxml_html.HtmlElement, int] = {}
-    for block in blocks:
-        if block.text and not _is_chrome(block.text) and block.tag not in HEADINGS:
-            parent = block.element.getparent()
-            parent = block.element if parent is None else parent
-            score[parent] = score.get(parent, 0) + len(block.text)
-    if not score:
-        return []
-    best = max(score, key=score.__getitem__)
-    return [b for b in blocks if b.element is best or any(a is best for a in b.element.iterancestors())]
-
-
-# --- the article's fields ------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Fields:
-    lead: str = ""
-    body: list[str] = field(default_factory=list)
-    author: str = ""
-    images: list[ImageRef] = field(default_factory=list)
-    attachments: list[AttachmentRef] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
-    html: str = ""
-
-
-def _fields(region: list[Block], urls: _Urls) -> _Fields:
-    """Lead, body, author, images with captions, attachments and body_html of the article's blocks."""
-    out = _Fields()
-    blocks = [b for b in region if b.images or (b.text and not _is_chrome(b.text))]
-    role: dict[int, str] = {}  # id(block) → "file", "author", "caption" or "image"
+def _fields(reading: _Reading, region: list[Block], headline: Block | None) -> None:
+    page, layout, absolute = reading.page, reading.layout, reading.addresses.absolute
+    role: dict[int, str] = {}
+    # Attachments: file and servlet links of the article, and everything in a labelled attachment block.
+    labelled = files.labelled_blocks(reading.blocks, layout.ancestors)
     seen: set[str] = set()
-    for block in blocks:
-        files = [(url, text) for url, text in ((urls.absolute(h), t) for h, t in block.links) if is_file_url(url)]
-        for url, text in files:
-            if url not in seen:
-                seen.add(url)
-                out.attachments.append(AttachmentRef(url, unicodedata.normalize("NFC", file_name(url)), text))
-        if _ATTACHMENT_LABEL.fullmatch(block.text) or (files and _only_links(block.text, [t for _, t in files])):
+    for block in [*region, *(b for b in labelled if all(b is not r for r in region))]:
+        in_section = any(b is block for b in labelled)
+        found = []
+        for href, text in block.links:
+            url = absolute(href)
+            if url and files.is_attachment_url(url) and not is_image_url(url):
+                found.append(text)
+                if url not in seen:
+                    seen.add(url)
+                    page.attachments.append(files.attachment(url, text))
+        rest = block.text
+        for text in found:
+            rest = rest.replace(text, "", 1)
+        if in_section or files.is_label(block.text) or (found and not _words(files.LABEL.sub("", rest))):
             role[id(block)] = "file"
-    texts = [b for b in blocks if b.text and id(b) not in role]
-    if len(texts) >= 2 and _author_like(texts[-1], blocks):
-        role[id(texts[-1])] = "author"
-        out.author = texts[-1].text
-    sequence = [b for b in blocks if id(b) not in role]
-    for position, block in enumerate(sequence):
-        pictures = [img for img in block.images if _wanted_image(img)]
-        if not pictures:
-            continue
-        following = sequence[position + 1] if position + 1 < len(sequence) else None
-        caption = None
-        if block.text and _caption_like(block):
-            caption = block
-        elif following is not None and following.text and not following.images and _caption_like(following):
-            caption = following
-        if caption is not None:
-            role[id(caption)] = "caption"
-        for n, img in enumerate(pictures):
-            text = _unwrap(caption.text) if caption is not None and n == len(pictures) - 1 else ""
-            out.images.append(ImageRef(urls.absolute(img.get("src", "")), text, squash(img.get("alt", "")),
-                                       img.get("src", "")))
-        if not block.text:
-            role[id(block)] = "image"
-    for block in sequence:
-        if id(block) not in role:
-            out.links += [url for url in (urls.absolute(h) for h, _ in block.links)
-                          if url.startswith("http") and url not in out.links]
-    rest = [b.text for b in sequence if b.text and id(b) not in role]
-    out.lead, out.body = (rest[0], rest[1:]) if rest else ("", [])
-    html = "".join(f"<p>{b.html}</p>" for b in blocks if b.html and role.get(id(b)) != "author")
-    out.html = _CLEANER.clean(html) if html else ""
-    return out
+    page.evidence["attachments"] = (("links", 0.8) if page.attachments else NONE)
+    texts = [b for b in region if b.text and id(b) not in role]
+    # Author: a labelled byline between the headline and the first paragraph, else the signature line.
+    first_core = next((i for i, b in enumerate(texts) if is_core(b) and not authors.byline(b.text)), len(texts))
+    for block in texts[:first_core]:
+        name = authors.byline(block.text)
+        if name:
+            page.author, role[id(block)] = name, "author"
+            page.evidence["author"] = ("byline", 0.9)
+            break
+    header_dates = [b for b, _ in _date_lines(reading)]
+    if not page.author:
+        for block in header_dates:  # `Tác giả: X | Đăng lúc: ...` on the date line itself
+            name = authors.byline(block.text)
+            if name:
+                page.author, page.evidence["author"] = name, ("byline:date-line", 0.85)
+                break
+    if not page.author and len(texts) >= 2:
+        last = texts[-1]
+        sequence = [b for b in region if (b.text or pictures(b)) and id(b) not in role]
+        previous = sequence[sequence.index(last) - 1] if sequence.index(last) > 0 else None
+        confidence = authors.signature(last, bool(previous is not None and pictures(previous)))
+        if confidence >= 0.6:
+            page.author, role[id(last)] = authors.signature_text(last.text), "author"
+            page.evidence["author"] = ("signature", confidence)
+    page.evidence.setdefault("author", NONE)
+    # Figures and captions; the article's first line is its lead's place, never a caption before an image.
+    sequence = [b for b in region if id(b) not in role and (b.text or pictures(b))]
+    taken = {id(b) for b in region if id(b) in role}
+    first_text = next((b for b in sequence if b.text and not pictures(b)), None)
+    if first_text is not None:
+        taken.add(id(first_text))
+    figures = assign(sequence, taken)
+    if first_text is not None and not any(f.caption is first_text for f in figures):
+        taken.discard(id(first_text))
+    for figure in figures:
+        if figure.caption is not None:
+            role[id(figure.caption)] = "caption"
+        for n, img in enumerate(figure.pictures):
+            caption = figure.caption_text if n == len(figure.pictures) - 1 else ""
+            src = image_source(img)
+            page.images.append(ImageRef(absolute(src), caption, squash(img.get("alt", "")), src))
+        if not figure.block.text:
+            role[id(figure.block)] = "image"
+    captioned = [f for f in figures if f.caption is not None]
+    page.evidence["images"] = ("blocks", 0.9) if figures else NONE
+    page.evidence["captions"] = (
+        "+".join(sorted({f.method.split(":")[-1] for f in captioned})),
+        round(min(f.confidence for f in captioned), 2)) if captioned else NONE
+    # Lead and body.
+    rest = [b for b in region if b.text and id(b) not in role]
+    url, path = page.url, portal_path(page.url)
+    news = article_kind(url, path, bool(page.attachments), page.published is not None) in ("article", "static")
+    lead, how, confidence = leads.find(rest, layout, news)
+    if lead is not None:
+        page.lead, role[id(lead)] = lead.text, "lead"
+    page.evidence["lead"] = (how, confidence) if lead is not None else NONE
+    page.body = [b.text for b in rest if id(b) not in role]
+    page.evidence["body"] = ("container", layout.confidence) if page.body else NONE
+    for block in region:
+        if role.get(id(block)) in (None, "lead", "caption"):
+            page.body_links += [url for url in (absolute(h) for h, _ in block.links)
+                                if url.startswith("http") and url not in page.body_links and not is_image_url(url)
+                                and not files.is_attachment_url(url)]
+    html = "".join(f"<p>{b.html}</p>" for b in region if b.html and role.get(id(b)) != "author")
+    page.body_html = _CLEANER.clean(html) if html else ""
 
 
-def _author_like(block: Block, blocks: list[Block]) -> bool:
-    """The signature line: right-aligned or bold, or a short line that is no sentence (and no caption)."""
-    text = block.text
-    if block.italic or block.aligned("center") or squash(" ".join(t for _, t in block.links)) == text:
-        return False
-    if block.aligned("right") or block.bold:
-        return True
-    previous = blocks[blocks.index(block) - 1] if blocks.index(block) > 0 else None
-    return len(text) <= 100 and not text.endswith(_SENTENCE_END) and not (previous and previous.images)
-
-
-def _caption_like(block: Block) -> bool:
-    """A caption under an image: italic, centred, in parentheses, or a short line that is no sentence."""
-    text = block.text
-    if block.bold and block.aligned("right"):
-        return False
-    return (block.italic or block.aligned("center") or _unwrap(text) != text
-            or (len(text) <= 200 and not text.endswith(_SENTENCE_END)))
-
-
-def _unwrap(text: str) -> str:
-    """A caption without the parentheses that wrap it whole: "(Quang cảnh hội nghị)" → "Quang cảnh hội nghị"."""
-    if not (text.startswith("(") and text.endswith(")")):
-        return text
-    depth = 0
-    for position, char in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0 and position < len(text) - 1:
-            return text  # "(a) b (c)": the first parenthesis closes early
-    return text[1:-1].strip()
-
-
-def _only_links(text: str, link_texts: list[str]) -> bool:
-    for link_text in link_texts:
-        text = text.replace(link_text, "", 1)
-    return not any(char.isalnum() for char in text)
-
-
-def _wanted_image(img: lxml_html.HtmlElement) -> bool:
-    """Images worth a record: a src that is no data: URI, and no 1×1 tracking pixel."""
-    src = (img.get("src") or "").strip()
-    if not src or src.lower().startswith("data:"):
-        return False
-    return not all((img.get(side) or "").strip() in ("0", "1") for side in ("width", "height"))
-
-
-def _is_listing(url: str, links: list[str], blocks: list[Block]) -> bool:
-    """A category listing: items dated "(dd/mm/yyyy)" or a ?page=N pager; or, past the last page, nothing at all
-    next to the headline of a ?page=N URL (a section lists its sub-pages there, whatever the query)."""
-    paged = re.compile(r"(^|&)page=\d+")
-    if any(_LISTED_DATE.search(b.text) for b in blocks) or any(paged.search(urlsplit(u).query) for u in links):
-        return True
-    if not paged.search(urlsplit(url).query):
-        return False
-    heading = next((i for i, b in enumerate(blocks) if b.tag in HEADINGS), None)
-    if heading is None:
-        return True
-    box = blocks[heading].element.getparent()
-    return not any(box in b.element.iterancestors() for b in blocks[heading + 1:])
-
-
-# --- URLs ------------------------------------------------------------------------------------------------------
-
-
-class _Urls:
-    """Absolute, percent-encoded URLs against the page's base, and which images body_html may show."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.cache: dict[str, str] = {}
-
-    def absolute(self, href: str) -> str:
-        """The URL a client requests for `href`, or "" when it cannot be one."""
-        found = self.cache.get(href)
-        if found is None:
-            try:
-                found = safe_url_string(urljoin(self.base, href.strip()))
-            except ValueError:  # e.g. a broken IPv6 host
-                found = ""
-            self.cache[href] = found
-        return found
-
-    def image_html(self, img: lxml_html.HtmlElement) -> str:
-        """An <img> with its absolute archive URL; "" for images a browser must not fetch from elsewhere."""
-        if not _wanted_image(img):
-            return ""
-        url = self.absolute(img.get("src", ""))
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        if parts.scheme not in ("http", "https") or not (
-                host in PORTAL_HOSTS or host == PROVINCE_HOST or host.endswith("." + PROVINCE_HOST)):
-            return ""
-        return f'<img src="{escape(url)}" alt="{escape(squash(img.get("alt", "")))}">'
-
-
-def _base_url(root: lxml_html.HtmlElement, url: str) -> str:
-    base = root.find(".//base[@href]")
-    return urljoin(url, base.get("href").strip()) if base is not None else url
-
-
-def _links(root: lxml_html.HtmlElement, urls: _Urls) -> list[str]:
-    """Every <a href> of the page, absolute, once each, in order; no javascript:, mailto: or in-page links."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for a in root.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith("#") or href.lower().startswith(("javascript:", "mailto:", "tel:", "data:")):
-            continue
-        url = urls.absolute(href)
-        if url.startswith(("http://", "https://")) and url not in seen:
-            seen.add(url)
-            out.append(url)
-    return out
+def _words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)

@@ -45,3 +45,5 @@ class Page:
     method: str = ""  # which extractor produced the article fields: "anchors" or "fallback"
     charset: str = "utf-8"  # the charset the bytes were decoded with
     problems: list[str] = field(default_factory=list)  # what looked wrong (charset mismatch, no date, ...)
+    # field name → (how it was found, confidence 0..1); ("none", 0.0) where the evidence was too thin to guess
+    evidence: dict[str, tuple[str, float]] = field(default_factory=dict)

@@ -15,30 +15,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from io import BytesIO
+from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
-from w3lib.url import safe_url_string
-from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
-from archive.urls import CATEGORY_RENAMES, HOME_PATH, MAIN_HOST, PORTAL_HOSTS, identity_key, normalise
+from archive.db.store import VIETNAM  # the portal's time zone: naive dates of the archive are in it
+from archive.replay.records import (CaptureError, HttpResponse, archived_headers, decoded_body, http_status,
+                                    read_capture, read_record, record_status)
+from archive.replay.spellings import spellings
+from archive.urls import identity_key, normalise
+from archive.warc.writer import PROFILES
 
-VIETNAM = timezone(timedelta(hours=7))
+# What the web UI and tests import from here, the records' error and response types included.
+__all__ = ["VIETNAM", "Capture", "CaptureError", "HttpResponse", "article_captures", "as_moment", "capture",
+           "capture_on_or_before", "find_capture", "full_timestamp", "parse_warc_date", "read_response", "spellings",
+           "warc_timestamp"]
+
 GOOD_STATUSES = (200, 304)  # what capture_on_or_before shows: a page, or a 304 that repeats one
-SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
-# Headers that describe the transfer, not the resource: they no longer apply once the body is decoded.
-HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
-                        "te", "trailer", "trailers", "transfer-encoding", "upgrade", "content-encoding",
-                        "content-length"})
 _DIGITS = re.compile(r"\d{1,14}")
 _MAX_REVISIT_HOPS = 4
-
-
-class CaptureError(Exception):
-    """A capture cannot be read back: its WARC file, its record, or the original a revisit refers to is missing."""
 
 
 @dataclass(frozen=True)
@@ -59,25 +56,6 @@ class Capture:
     def moment(self) -> datetime:
         """WARC-Date as an aware UTC datetime."""
         return parse_warc_date(self.date)
-
-
-@dataclass
-class HttpResponse:
-    status: int
-    reason: str
-    headers: list[tuple[str, str]]  # as archived, minus hop-by-hop and encoding headers that no longer apply
-    body: bytes  # transfer- and content-encoding undone
-    capture: Capture  # the capture asked for
-    payload_from: Capture | None  # for a revisit: the original response whose payload (and for a 304, status) is shown
-
-    def header(self, name: str, default: str = "") -> str:
-        """The first value of a header, case-insensitively."""
-        name = name.lower()
-        return next((v for k, v in self.headers if k.lower() == name), default)
-
-    @property
-    def content_type(self) -> str:
-        return self.header("Content-Type")
 
 
 # Dates
@@ -151,7 +129,7 @@ def _build(row: tuple, fetch: tuple | None, warc_dir: Path | None) -> Capture:
     if fetch is None or status is None:
         # A capture the crawl did not log as a fetch (a redirect the redirect middleware consumed, a record indexed
         # by crash recovery): its status and type are in the record.
-        read_status, read_mime = _record_status(warc_dir, filename, offset, length) if warc_dir else (None, "")
+        read_status, read_mime = record_status(warc_dir, filename, offset, length) if warc_dir else (None, "")
         status = status if status is not None else read_status
         mime = mime or read_mime
     return Capture(record_id=record_id, warc_type=warc_type, target_uri=target_uri,
@@ -225,57 +203,6 @@ def capture_on_or_before(db, article_id: int, moment: datetime | str,
 # Finding a URL under every spelling
 
 
-def _absolute(url: str) -> str:
-    """A URL from a replay path made absolute: `//host/…`, `host/…` and `https:/host/…` (a collapsed `//`)."""
-    url = url.strip()
-    if url.startswith("//"):
-        return "https:" + url
-    match = re.match(r"(?i)(https?):/*", url)
-    if match:
-        return f"{match.group(1).lower()}://{url[match.end():]}"
-    if "://" not in url:
-        return "http://" + url
-    return url
-
-
-def _portal_paths(path_key: str) -> set[str]:
-    """Paths under /web/trang-chu that share an identity key: the main host's names and the renamed ones."""
-    paths = {path_key}
-    for old, new in CATEGORY_RENAMES:
-        if path_key == new or path_key.startswith(new + "/"):
-            paths.add(old + path_key[len(new):])
-    return {HOME_PATH + (f"/{p}" if p else "") for p in paths}
-
-
-def spellings(url: str) -> tuple[set[str], set[str]]:
-    """(normalised spellings, raw spellings) under which the archive may hold `url`.
-
-    Normalised ones match `fetches.url` and `url_aliases.url`; raw ones match `warc_records.target_uri` as written.
-    Portal URLs are spelled on both hosts, over http and https, with the renamed categories of thoxuan.vn.
-    """
-    absolute = _absolute(url)
-    raw = {url, absolute, safe_url_string(absolute)}
-    parts = urlsplit(safe_url_string(absolute))
-    host = (parts.hostname or "").lower()
-    if host in PORTAL_HOSTS or host in {f"www.{h}" for h in PORTAL_HOSTS}:
-        paths = {parts.path or "/"}
-        key = identity_key(urlunsplit(("https", MAIN_HOST, parts.path, "", "")))
-        if key is not None:
-            paths |= {safe_url_string(p) for p in _portal_paths(key)}
-        for scheme in ("http", "https"):
-            for portal_host in PORTAL_HOSTS:
-                for path in paths:
-                    raw.add(urlunsplit((scheme, portal_host, path, parts.query, "")))
-    raw = {r for r in raw if r}
-    normalised = set()
-    for r in raw:
-        try:
-            normalised.add(normalise(r))
-        except ValueError:
-            continue
-    return normalised, raw | normalised
-
-
 def _rank(cap: Capture) -> int:
     if cap.status is not None and (200 <= cap.status < 300 or cap.status == 304):
         return 0
@@ -339,7 +266,7 @@ def find_capture(db, url: str, timestamp: str, warc_dir: Path | None = None) -> 
 def _redirects_to(warc_dir: Path, cap: Capture) -> set[str]:
     """The normalised spellings of a redirect's Location (empty when there is none or it cannot be read)."""
     try:
-        record = _parse(_member(warc_dir, cap.filename, cap.offset, cap.length), cap.record_id)
+        record = read_record(warc_dir, cap.filename, cap.offset, cap.length)
     except CaptureError:
         return set()
     location = record.http_headers.get_header("Location") if record.http_headers else None
@@ -351,87 +278,7 @@ def _redirects_to(warc_dir: Path, cap: Capture) -> set[str]:
         return set()
 
 
-# Reading records
-
-
-def _member(warc_dir: Path, filename: str, offset: int, length: int) -> bytes:
-    if not filename or Path(filename).name != filename or filename in (".", ".."):
-        raise CaptureError(f"WARC file name {filename!r} is not a bare file name")
-    path = Path(warc_dir) / filename
-    # A file a running crawl is still writing is `….open` until it is closed (renamed): the records indexed in it are
-    # complete already. The closed name is tried again last, in case the rename fell between the two attempts.
-    for candidate in (path, path.with_name(filename + ".open"), path):
-        try:
-            with open(candidate, "rb") as fh:
-                fh.seek(offset)
-                data = fh.read(length)
-            break
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            raise CaptureError(f"WARC file {filename} cannot be read: {exc}") from None
-    else:
-        raise CaptureError(f"WARC file {filename} is missing from {warc_dir}")
-    if len(data) != length:
-        raise CaptureError(f"WARC file {filename} ends before the record at offset {offset} ({len(data)} of "
-                           f"{length} bytes)")
-    return data
-
-
-def _parse(data: bytes, where: str) -> ArcWarcRecord:
-    try:
-        return next(iter(ArchiveIterator(BytesIO(data), ensure_http_headers=False)))
-    except StopIteration:
-        raise CaptureError(f"no WARC record at {where}") from None
-    except Exception as exc:  # noqa: BLE001 -- warcio raises ArchiveLoadFailed and others on damaged data
-        raise CaptureError(f"unreadable WARC record at {where}: {exc}") from None
-
-
-def _record_status(warc_dir: Path, filename: str, offset: int, length: int) -> tuple[int | None, str]:
-    """(HTTP status, media type) read from a record's HTTP headers; (None, "") when it cannot be read."""
-    try:
-        record = _parse(_member(warc_dir, filename, offset, length), f"{filename}:{offset}")
-    except CaptureError:
-        return None, ""
-    http = record.http_headers
-    if http is None:
-        return None, ""
-    try:
-        status = int(http.get_statuscode())
-    except (TypeError, ValueError):
-        status = None
-    return status, (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
-
-
-def _read(warc_dir: Path, cap: Capture) -> tuple[ArcWarcRecord, bytes]:
-    """The record of a capture and its payload bytes as stored (still content-encoded)."""
-    where = f"{cap.filename}:{cap.offset}"
-    data = _member(warc_dir, cap.filename, cap.offset, cap.length)
-    record = _parse(data, where)
-    found = record.rec_headers.get_header("WARC-Record-ID", "")
-    if found != cap.record_id:
-        raise CaptureError(f"{where} holds {found or 'no record id'}, not {cap.record_id}: the index is out of date")
-    if record.http_headers is None:
-        raise CaptureError(f"{cap.record_id} ({where}) carries no HTTP response")
-    return record, record.raw_stream.read()
-
-
-def _decoded(record: ArcWarcRecord, raw: bytes) -> tuple[bytes, bool]:
-    """(body with transfer- and content-encoding undone, whether the content-encoding could be undone)."""
-    http = record.http_headers
-    encoding = (http.get_header("Content-Encoding") or "").strip().lower()
-    chunked = (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
-    if not encoding and not chunked:
-        return raw, True
-    # warcio's content_stream undoes both; a second record object reads the same bytes afresh.
-    clone = ArcWarcRecord(record.format, record.rec_type, record.rec_headers, BytesIO(raw), http,
-                          record.content_type, record.length)
-    try:
-        body = clone.content_stream().read()
-    except Exception:  # noqa: BLE001 -- a body that claims an encoding it does not have
-        return raw, False
-    supported = encoding in ("", "identity", "gzip", "x-gzip", "deflate", "br")
-    return body, supported
+# Reading a capture back: revisits resolved
 
 
 def _original_id(db, cap: Capture, record: ArcWarcRecord) -> str:
@@ -454,23 +301,12 @@ def _original_id(db, cap: Capture, record: ArcWarcRecord) -> str:
     return rows[0][0] if rows else ""
 
 
-def _headers(record: ArcWarcRecord) -> list[tuple[str, str]]:
-    return [(k, v) for k, v in record.http_headers.headers if k.lower() not in HOP_BY_HOP]
-
-
 def _earlier_payload(db, cap: Capture, warc_dir: Path) -> str:
     """For a 304 stored as a plain response: the latest 2xx capture of the same URL before it (its record id)."""
     found = _gather(db, {cap.url}, {cap.target_uri}, warc_dir)
     earlier = [c for c in found.values() if c.status is not None and 200 <= c.status < 300
                and c.moment <= cap.moment and c.record_id != cap.record_id]
     return _sorted(earlier)[-1].record_id if earlier else ""
-
-
-def _status(record: ArcWarcRecord) -> int | None:
-    try:
-        return int(record.http_headers.get_statuscode())
-    except (TypeError, ValueError):
-        return None
 
 
 def read_response(warc_dir: Path, db, cap: Capture) -> HttpResponse:
@@ -483,8 +319,9 @@ def read_response(warc_dir: Path, db, cap: Capture) -> HttpResponse:
     record or the original of a revisit is missing.
     """
     warc_dir = Path(warc_dir)
-    record, raw = _read(warc_dir, cap)
-    not_modified = _status(record) == 304 or record.rec_headers.get_header("WARC-Profile", "") == SERVER_NOT_MODIFIED
+    record, raw = read_capture(warc_dir, cap)
+    profile = record.rec_headers.get_header("WARC-Profile", "")
+    not_modified = http_status(record) == 304 or profile == PROFILES["server-not-modified"]
     original_cap: Capture | None = None
     current_cap, current, current_raw = cap, record, raw
     seen = {cap.record_id}
@@ -494,7 +331,7 @@ def read_response(warc_dir: Path, db, cap: Capture) -> HttpResponse:
             if not original_id:
                 raise CaptureError(f"revisit {current_cap.record_id} of {current_cap.target_uri}: no original "
                                    "response found")
-        elif _status(current) == 304:
+        elif http_status(current) == 304:
             original_id = _earlier_payload(db, current_cap, warc_dir)
             if not original_id:
                 break
@@ -508,17 +345,17 @@ def read_response(warc_dir: Path, db, cap: Capture) -> HttpResponse:
             raise CaptureError(f"{current_cap.record_id} of {current_cap.target_uri}: its original {original_id} "
                                "is not in the index")
         current_cap = original_cap
-        current, current_raw = _read(warc_dir, original_cap)
+        current, current_raw = read_capture(warc_dir, original_cap)
     else:
         raise CaptureError(f"{cap.record_id}: no response after {_MAX_REVISIT_HOPS} revisits")
-    body, decoded = _decoded(current, current_raw) if current.rec_type == "response" else (b"", True)
+    body, decoded = decoded_body(current, current_raw) if current.rec_type == "response" else (b"", True)
     shown = current if (original_cap is not None and not_modified) else record
-    headers = _headers(shown)
+    headers = archived_headers(shown)
     if not decoded:  # the bytes keep their encoding: say so
         encoding = current.http_headers.get_header("Content-Encoding")
         if encoding:
             headers.append(("Content-Encoding", encoding))
-    status = _status(shown)
+    status = http_status(shown)
     if status is None:
         raise CaptureError(f"{cap.record_id}: no HTTP status line")
     reason = (shown.http_headers.statusline or "").partition(" ")[2].strip()

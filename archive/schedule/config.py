@@ -19,6 +19,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from archive.operations.state import job_name_problem
+
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 COVERS = ("discover", "recheck", "full")
 TOP_KEYS = ("timezone", "archive", "recheck", "jobs")
@@ -27,14 +29,14 @@ TRIGGER_KEYS = ("cron", "every")
 RECHECK_KEYS = ("age", "every")
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 DURATION = re.compile(r"([0-9]+)([smhd])")
+# Longer than any schedule needs, and short enough that a time this far ahead is still a date (year 9999 at most).
+MAX_DURATION = 36500 * 86400
 CRON_FIELDS = ("minute", "hour", "day", "month", "weekday")
 # crontab numbers weekdays from Sunday (0, and 7); APScheduler 3 numbers them from Monday. Names mean the same to both.
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-# A job's name names its state folder ARCHIVE/state/NAME, which a new crawl deletes: no "/", no "..".
-JOB_NAME = re.compile(r"\w[\w-]*")
 SETTING_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 # Settings every run gets from the schedule itself; a job setting must not contradict them.
-RESERVED = {"ARCHIVE_DIR": "the top-level `archive`", "PORTAL_JOB": "the job's name",
+RESERVED = {"PORTAL_ARCHIVE_DIR": "the top-level `archive`", "PORTAL_JOB": "the job's name",
             "PORTAL_COVERS": "the job's `covers`", "PORTAL_RECHECK": "the top-level `recheck`"}
 
 
@@ -115,9 +117,12 @@ def duration(text: str) -> int:
     found = DURATION.fullmatch(text)
     if not found:
         raise ValueError("a whole number and s, m, h or d: 30s, 10m, 6h, 1d")
-    if not int(found.group(1)):
+    seconds = int(found.group(1)) * UNITS[found.group(2)]
+    if not seconds:
         raise ValueError("it must be longer than nothing")
-    return int(found.group(1)) * UNITS[found.group(2)]
+    if seconds > MAX_DURATION:
+        raise ValueError(f"it must be at most {MAX_DURATION // 86400}d, a hundred years")
+    return seconds
 
 
 def cron_trigger(text: str, zone: ZoneInfo) -> CronTrigger:
@@ -293,8 +298,9 @@ class _Reader:
     def jobs(self, node: Node, zone: ZoneInfo, has_recheck: bool) -> dict[str, Job]:
         jobs: dict[str, Job] = {}
         for name, key, value in self.items(node, "jobs", "a mapping of job names to jobs"):
-            if not JOB_NAME.fullmatch(name):
-                raise self.error(key, "jobs", f'"{name}" is not a job name (letters, digits, - and _)')
+            problem = job_name_problem(name)  # the name of its state folder, which a new crawl deletes
+            if problem:
+                raise self.error(key, "jobs", problem)
             jobs[name] = self.job(name, value, zone, has_recheck)
         if not jobs:
             raise self.error(node, "jobs", "no job: a schedule needs at least one")

@@ -21,12 +21,15 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from archive.schedule.config import Job, Schedule, ScheduleError, crawl_command, job_trigger
 from archive.db.store import Archive
+from archive.operations.child import BUSY, STOP_SIGNALS, ending, signal_name
+from archive.operations.lock import Locked, archive_lock, schedule_lock
+from archive.schedule.config import Job, Schedule, ScheduleError, crawl_command, job_trigger
 from archive.text import nfc
 
 log = logging.getLogger(__name__)
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# How long a killed crawl's Scrapy process may take to die (and drop the archive's lock) before its runs are marked.
+RELEASE_WAIT = 10.0
 # The scheduler's timed wait runs on the monotonic clock, which stands still while the machine sleeps: without a
 # regular look at the wall clock a job due during a night's sleep would run hours after the machine woke
 # (apscheduler issue #794).
@@ -93,11 +96,17 @@ class Scheduler:
         """Schedule the enabled jobs and run them, in the foreground, until SIGINT or SIGTERM (or stop()).
 
         On the signal the running job gets it too, and start() returns once that job has ended; a job queued
-        behind it does not start. A Scheduler starts once.
+        behind it does not start. A Scheduler starts once. It holds ARCHIVE/.schedule.lock meanwhile: Locked if
+        another scheduler holds it, OSError if it cannot be made.
         """
         jobs = [job for job in self.schedule.jobs.values() if job.enabled]
         if not jobs:
             raise ScheduleError(f"{self.schedule.path}: every job is disabled: nothing to schedule")
+        self.schedule.archive.mkdir(parents=True, exist_ok=True)
+        with schedule_lock(self.schedule.archive):
+            self._run_schedule(jobs)
+
+    def _run_schedule(self, jobs: list[Job]) -> None:
         zone = ZoneInfo(self.schedule.timezone)
         executor = SerialExecutor(self.misfire_grace_time)
         # misfire_grace_time is the executor's business (see SerialExecutor); None stops APScheduler's own check.
@@ -172,12 +181,17 @@ class Scheduler:
     def _report(self, job: Job, returncode: int, seconds: float) -> None:
         if returncode == 0:
             log.info("%s: finished in %s", job.name, _elapsed(seconds))
+        elif returncode == BUSY:
+            log.warning("%s: not run: another process was writing the archive (exit code %d)", job.name, returncode)
         elif returncode > 0:
             log.warning("%s: exited with code %d after %s", job.name, returncode, _elapsed(seconds))
         else:
-            reason = f"killed by {_signal_name(-returncode)}"
+            reason = ending(returncode)
             try:
                 failed = fail_running_runs(self.schedule.archive, job.name, reason)
+            except Locked as exc:  # another crawl took the archive meanwhile: the runs may be its own
+                log.warning("%s: its runs left marked running were not marked failed: %s", job.name, exc)
+                failed = 0
             except Exception:  # the archive may be locked or broken: the schedule goes on regardless
                 log.exception("%s: could not mark its runs failed in %s", job.name, self.schedule.archive)
                 failed = 0
@@ -201,7 +215,7 @@ class Scheduler:
         with self._lock:
             child = self._child
             if child is not None and child.poll() is None:
-                log.info("forwarding %s to the running job (pid %d)", _signal_name(signum), child.pid)
+                log.info("forwarding %s to the running job (pid %d)", signal_name(signum), child.pid)
                 child.send_signal(signum)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
@@ -210,7 +224,7 @@ class Scheduler:
             self._stopping.set()
             self._forward(signum)
         if first:
-            log.info("%s received: stopping once the run in progress has ended", _signal_name(signum))
+            log.info("%s received: stopping once the run in progress has ended", signal_name(signum))
             # Not from the handler itself: it may have interrupted the scheduler's loop, which holds its locks.
             threading.Thread(target=self._shutdown, name="scheduler-stop").start()
 
@@ -223,26 +237,21 @@ class Scheduler:
                 pass
 
 
-def fail_running_runs(directory: Path, job: str, reason: str) -> int:
+def fail_running_runs(directory: Path, job: str, reason: str, wait: float | None = None) -> int:
     """Mark the runs of `job` still marked running in the archive as failed, with `reason`; returns how many.
 
-    For a crawl that was killed: nothing else will ever finish those runs.
+    For a crawl that was killed: nothing else will ever finish those runs. Done holding the archive's lock, once the
+    killed crawl's processes have let go of it; if another crawl holds it after `wait` seconds (RELEASE_WAIT), its
+    runs may be that crawl's own, and nothing is marked (Locked).
     """
     if not (directory / "archive.db").exists():
         return 0
-    with Archive(directory) as archive:
+    with archive_lock(directory).acquire(wait=RELEASE_WAIT if wait is None else wait), Archive(directory) as archive:
         ids = [row[0] for row in archive.db.execute(
             "select id from crawl_runs where job = ? and status = 'running'", [nfc(job)])]
         for run_id in ids:
             archive.finish_run(run_id, "failed", {"finish_reason": reason})
     return len(ids)
-
-
-def _signal_name(signum: int) -> str:
-    try:
-        return signal.Signals(signum).name
-    except ValueError:
-        return f"signal {signum}"
 
 
 def _elapsed(seconds: float) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,10 @@ WARC_TYPES = ("warcinfo", "response", "resource", "request", "metadata", "revisi
 HTTP_CONTENT_TYPES = {"response": "application/http;msgtype=response", "revisit": "application/http;msgtype=response",
                       "request": "application/http;msgtype=request"}
 TRUNCATED_REASONS = ("length", "time", "disconnect", "unspecified")
-REVISIT_PROFILES = ("http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
-                    "http://netpreserve.org/warc/1.1/revisit/server-not-modified")
+PROFILES = {  # the revisit profiles of WARC 1.1, by the short name the writer takes
+    "identical-payload-digest": "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
+    "server-not-modified": "http://netpreserve.org/warc/1.1/revisit/server-not-modified",
+}
 RECORD_ID = re.compile(r"<urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}>", re.IGNORECASE)
 UTC_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z")
 
@@ -173,19 +176,53 @@ class _Prefix:
         return self.offset
 
 
+def record_ref(filename: str, offset: int, length: int, headers: StatusAndHeaders) -> RecordRef:
+    """The reference to a record from its WARC headers and where its gzip member is."""
+    get = headers.get_header
+    warc_type = get("WARC-Type", "")
+    return RecordRef(filename=final_name(filename), offset=offset, length=length, record_id=get("WARC-Record-ID", ""),
+                     warc_type=warc_type, target_uri=get("WARC-Target-URI", ""), date=get("WARC-Date", ""),
+                     payload_digest=get("WARC-Payload-Digest", "") if warc_type in ("response", "revisit") else "")
+
+
 def iter_records(path: str | Path) -> Iterator[RecordRef]:
     """Every complete record of a `.warc.gz` or `.warc.gz.open` file, where warcio finds it."""
     name, end = final_name(path), complete_length(path)
     with open(path, "rb") as fh:
         records = ArchiveIterator(_Prefix(fh, end), no_record_parse=True)
         for record in records:
-            headers = record.rec_headers
-            warc_type = headers.get_header("WARC-Type", "")
-            digest = headers.get_header("WARC-Payload-Digest", "") if warc_type in ("response", "revisit") else ""
-            record_id, target_uri = headers.get_header("WARC-Record-ID", ""), headers.get_header("WARC-Target-URI", "")
-            yield RecordRef(filename=name, offset=records.get_record_offset(), length=records.get_record_length(),
-                            record_id=record_id, warc_type=warc_type, target_uri=target_uri,
-                            date=headers.get_header("WARC-Date", ""), payload_digest=digest)
+            yield record_ref(name, records.get_record_offset(), records.get_record_length(), record.rec_headers)
+
+
+def record_at(source: str | Path | BinaryIO, offset: int, length: int) -> ArcWarcRecord:
+    """The record whose gzip member is `length` bytes at `offset` of a file (a path, or a file open for reading).
+
+    A path names the file by its final name: a file still being written is found under `….open`, its records
+    indexed so far complete (the closed name is tried again last, in case it was renamed between the two tries).
+    The member is read into memory, so the record's streams can be read after the file is closed. Raises
+    ValueError when the file ends before the member or the bytes hold no WARC record; FileNotFoundError or another
+    OSError when the file cannot be read.
+    """
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        for candidate in (path, path.with_name(path.name + OPEN_SUFFIX)):
+            try:
+                with open(candidate, "rb") as fh:
+                    return record_at(fh, offset, length)
+            except FileNotFoundError:
+                continue
+        with open(path, "rb") as fh:
+            return record_at(fh, offset, length)
+    source.seek(offset)
+    data = source.read(length)
+    if len(data) != length:
+        raise ValueError(f"the file ends before the record at offset {offset} ({len(data)} of {length} bytes)")
+    try:
+        return next(iter(ArchiveIterator(BytesIO(data), ensure_http_headers=False)))
+    except StopIteration:
+        raise ValueError(f"no WARC record at offset {offset}") from None
+    except Exception as exc:  # noqa: BLE001 -- warcio raises ArchiveLoadFailed and others on damaged data
+        raise ValueError(f"unreadable WARC record at offset {offset}: {exc}") from None
 
 
 def validate(path: str | Path) -> list[str]:
@@ -264,10 +301,10 @@ def _record_problems(member: _Member, first: bool, warcinfo_id: str, path: str |
 
 def _revisit_problems(headers: StatusAndHeaders) -> list[str]:
     profile = headers.get_header("WARC-Profile", "")
-    if profile not in REVISIT_PROFILES:
+    if profile not in PROFILES.values():
         return [f"revisit profile {profile!r} is not a WARC 1.1 profile"]
     needed = ["WARC-Refers-To", "WARC-Refers-To-Date"]
-    if profile == REVISIT_PROFILES[0]:
+    if profile == PROFILES["identical-payload-digest"]:
         needed += ["WARC-Refers-To-Target-URI", "WARC-Payload-Digest"]
     return [f"revisit without {name}" for name in needed if not headers.get_header(name)]
 
@@ -307,6 +344,14 @@ def _digest_problems(path: str | Path) -> list[str]:
     return found
 
 
+def closed_file(path: str | Path) -> ClosedFile:
+    """A complete file as it is closed: its name once closed, size, SHA-256, records, and what validation found."""
+    path = Path(path)
+    problems, count = _check(path)
+    return ClosedFile(filename=final_name(path), size=path.stat().st_size, sha256=sha256_file(path), records=count,
+                      problems=problems)
+
+
 def seal(path: str | Path) -> ClosedFile:
     """Close a flushed `.warc.gz.open` file: validate it, hash it, rename it to `.warc.gz`, make that durable."""
     path = Path(path)
@@ -315,9 +360,7 @@ def seal(path: str | Path) -> ClosedFile:
     final = path.with_name(final_name(path))
     if final.exists():
         raise FileExistsError(f"{final} already exists: not overwriting it with {path.name}")
-    problems, count = _check(path)
-    closed = ClosedFile(filename=final.name, size=path.stat().st_size, sha256=sha256_file(path), records=count,
-                        problems=problems)
+    closed = closed_file(path)
     os.rename(path, final)
     fsync_directory(path.parent)
     return closed

@@ -8,6 +8,7 @@ import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cached_property
 from http import HTTPStatus
 from importlib import metadata
 from io import BytesIO
@@ -21,14 +22,10 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
-from archive.warc.files import OPEN_SUFFIX, WARC_VERSION, ClosedFile, RecordRef, fsync_directory, seal
+from archive.warc.files import (OPEN_SUFFIX, PROFILES, WARC_VERSION, ClosedFile, RecordRef, fsync_directory,
+                                record_ref, seal)
 
-__all__ = ["ClosedFile", "Exchange", "RecordRef", "WarcWriter"]
-
-PROFILES = {
-    "identical-payload-digest": "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
-    "server-not-modified": "http://netpreserve.org/warc/1.1/revisit/server-not-modified",
-}
+__all__ = ["ClosedFile", "Exchange", "RecordRef", "WarcWriter", "payload_digest", "target_uri"]
 # Twisted consumed these: the stored body is de-chunked and its length is synthesised.
 FRAMING_HEADERS = {"transfer-encoding", "content-length", "connection"}
 PROXY_HEADERS = {"proxy-authorization", "proxy-connection"}
@@ -38,7 +35,7 @@ H2 = {"http/2", "http/2.0", "h2"}
 URI_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Exchange:
     """One HTTP capture as plain values (the crawler fills it from Scrapy objects).
 
@@ -58,6 +55,18 @@ class Exchange:
     ip_address: str | None = None
     truncated: str | None = None  # None, "length" (size cap) or "disconnect" (data loss)
     request_body: bytes = b""
+
+    @cached_property
+    def payload_digest(self) -> str:
+        """The body's `sha1:BASE32`, computed once: deduplication looks it up, the response record carries it."""
+        return payload_digest(self.body)
+
+
+def payload_digest(body: bytes) -> str:
+    """`sha1:BASE32` of a body, exactly as the records carry it."""
+    digester = Digester("sha1")
+    digester.update(body)
+    return str(digester)
 
 
 class _WireHeaders(StatusAndHeaders):
@@ -114,18 +123,13 @@ class WarcWriter:
         """The final name of the file being written, None when no file is open."""
         return self._path.name.removesuffix(OPEN_SUFFIX) if self._path else None
 
-    @staticmethod
-    def payload_digest(body: bytes) -> str:
-        """`sha1:BASE32` of a body, exactly as the records carry it."""
-        digester = Digester("sha1")
-        digester.update(body)
-        return str(digester)
-
     def write_capture(self, exchange: Exchange) -> tuple[RecordRef, RecordRef]:
         """A response record and its request record; both on disk (fsync'ed) when this returns."""
         def build(warcinfo_id: str) -> list[ArcWarcRecord]:
+            # The payload digest given, warcio does not compute it again.
+            extra = [("WARC-Payload-Digest", exchange.payload_digest), *_truncated(exchange.truncated)]
             response = self._record("response", exchange, warcinfo_id, _response_headers(exchange),
-                                    payload=exchange.body, extra=_truncated(exchange.truncated))
+                                    payload=exchange.body, extra=extra)
             return [response, self._request(exchange, warcinfo_id, response)]
 
         response, request = self._write(build)
@@ -141,7 +145,7 @@ class WarcWriter:
         refers = [("WARC-Profile", PROFILES[profile]), ("WARC-Refers-To", original.record_id),
                   ("WARC-Refers-To-Target-URI", original.target_uri), ("WARC-Refers-To-Date", original.date)]
         if profile == "identical-payload-digest":
-            if self.payload_digest(exchange.body) != original.payload_digest:
+            if exchange.payload_digest != original.payload_digest:
                 raise ValueError(f"{exchange.url}: its payload is not the payload of {original.record_id}")
             # The block stops after the HTTP headers: the payload is the original's.
             refers += [("WARC-Payload-Digest", original.payload_digest), ("WARC-Truncated", "length")]
@@ -176,7 +180,7 @@ class WarcWriter:
     def _record(self, warc_type: str, exchange: Exchange, warcinfo_id: str, http: StatusAndHeaders,
                 payload: bytes | None = None, extra: Sequence[tuple[str, str]] = ()) -> ArcWarcRecord:
         headers = [("WARC-Type", warc_type), ("WARC-Record-ID", StatusAndHeadersParser.make_warc_id()),
-                   ("WARC-Date", _warc_date(exchange.started_at)), ("WARC-Target-URI", _target_uri(exchange.url)),
+                   ("WARC-Date", _warc_date(exchange.started_at)), ("WARC-Target-URI", target_uri(exchange.url)),
                    ("WARC-Warcinfo-ID", warcinfo_id)]
         if exchange.ip_address:
             headers.append(("WARC-IP-Address", exchange.ip_address))
@@ -211,7 +215,7 @@ class WarcWriter:
             members = [_serialise(record) for record in build(self._warcinfo_id)]
         offset, refs = self._size, []
         for data, record in members:
-            refs.append(_ref(self.filename, offset, len(data), record))
+            refs.append(record_ref(self.filename or "", offset, len(data), record.rec_headers))
             offset += len(data)
         self._append(b"".join(data for data, _ in members))
         return refs
@@ -275,14 +279,6 @@ def _serialise(record: ArcWarcRecord) -> tuple[bytes, ArcWarcRecord]:
     return out.getvalue(), record
 
 
-def _ref(filename: str | None, offset: int, length: int, record: ArcWarcRecord) -> RecordRef:
-    get = record.rec_headers.get_header
-    warc_type = get("WARC-Type")
-    return RecordRef(filename=filename or "", offset=offset, length=length, record_id=get("WARC-Record-ID"),
-                     warc_type=warc_type, target_uri=get("WARC-Target-URI", ""), date=get("WARC-Date"),
-                     payload_digest=get("WARC-Payload-Digest", "") if warc_type in ("response", "revisit") else "")
-
-
 def _response_headers(exchange: Exchange) -> StatusAndHeaders:
     """The response as an honest HTTP/1.x message: framing headers dropped, Content-Length of the stored body."""
     reason = exchange.reason
@@ -342,7 +338,7 @@ def _warc_date(moment: datetime) -> str:
     return datetime_to_iso_date(moment.astimezone(timezone.utc).replace(tzinfo=None), use_micros=True)
 
 
-def _target_uri(url: str) -> str:
+def target_uri(url: str) -> str:
     """The URL as a URI: white space and non-ASCII percent-encoded (warcio would rewrite spaces when reading)."""
     return quote(url.strip(), safe=URI_SAFE)
 

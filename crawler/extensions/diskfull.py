@@ -3,11 +3,12 @@
 Everything a crawl writes goes to the archive's disk: WARC records, the database, media files, the resume cache and
 Scrapy's queue. The first write that meets "No space left on device" (or SQLite's "database or disk is full"),
 wherever it happens, is seen here through the log it leaves. This extension then frees the space it set aside when
-the crawl started (`DISK_RESERVE` bytes, the file `ARCHIVE_DIR/state/JOB/disk-reserve`), logs one clear error, and
-closes the spider with the reason `disk_full`. The freed space lets the crawl close up as on Ctrl-C: the WARC file is
-closed, checked and indexed, the run is recorded as interrupted. The writes that failed left nothing half done (the
-WARC writer cuts a record it could not finish, SQLite rolls back), and `portal-archive crawl --resume`, once space is
-freed, discovers the site again from the resume cache and fetches what is missing.
+the crawl started (`PORTAL_DISK_RESERVE` bytes, the file `PORTAL_ARCHIVE_DIR/state/JOB/disk-reserve`), logs one
+clear error, and closes the spider with the reason `disk_full`. The freed space lets the crawl close up as on
+Ctrl-C: the WARC file is closed, checked and indexed, the run is recorded as interrupted. The writes that failed
+left nothing half done (the WARC writer cuts a record it could not finish, SQLite rolls back), and
+`portal-archive crawl --resume`, once space is freed, discovers the site again from the resume cache and fetches
+what is missing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from scrapy.utils.defer import deferred_from_coro
 
 log = logging.getLogger("portal-archive")
 REASON = "disk_full"
-DEFAULT_RESERVE = 8 * 1024 * 1024
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 
 
@@ -45,9 +45,10 @@ def is_disk_full(error: BaseException | None) -> bool:
 class DiskFull(logging.Filter):
     """A filter on the log's handlers: it sees every error logged, whoever logs it."""
 
-    def __init__(self, crawler: Crawler, reserve: Path, size: int):
+    def __init__(self, crawler: Crawler, directory: Path, reserve: Path, size: int):
         super().__init__()
         self.crawler = crawler
+        self.directory = directory  # the archive's, named in the message
         self.reserve = reserve
         self.size = size
         self.full = False
@@ -57,8 +58,9 @@ class DiskFull(logging.Filter):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DiskFull:
         settings = crawler.settings
-        state = Path(settings["ARCHIVE_DIR"]) / "state" / (settings.get("PORTAL_JOB") or "crawl")
-        extension = cls(crawler, state / "disk-reserve", settings.getint("DISK_RESERVE", DEFAULT_RESERVE))
+        directory = Path(settings["PORTAL_ARCHIVE_DIR"]).absolute()
+        state = directory / "state" / (settings.get("PORTAL_JOB") or "crawl")
+        extension = cls(crawler, directory, state / "disk-reserve", settings.getint("PORTAL_DISK_RESERVE"))
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
@@ -109,8 +111,7 @@ class DiskFull(logging.Filter):
         The reserve is freed when the spider closes, not now: the responses still under way would take it.
         """
         self.full = True
-        directory = Path(self.crawler.settings["ARCHIVE_DIR"]).absolute()
-        message = (f"The disk holding the archive {directory} is full ({what}). The crawl stops here; free some space, "
+        message = (f"The disk holding the archive {self.directory} is full ({what}). The crawl stops here; free some space, "
                    "then `portal-archive crawl --resume` goes on where it stopped.")
         self.crawler.stats.set_value("portal/disk_full", what)
         if record is not None:
@@ -118,7 +119,7 @@ class DiskFull(logging.Filter):
             record.levelno, record.levelname = logging.ERROR, "ERROR"
         else:
             log.error(message)
-        if self.crawler.engine is not None and self.crawler.engine.spider is not None:
+        if self.crawler.crawling and self.crawler.engine.spider is not None:  # the engine is set while crawling
             from twisted.internet import reactor
 
             # From whichever thread logged: the engine is closed from the reactor's.

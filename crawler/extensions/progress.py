@@ -7,6 +7,7 @@ import logging
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import create_looping_call
 
 log = logging.getLogger("portal-archive")
@@ -24,17 +25,17 @@ def progress_line(stats: dict) -> str:
 
 
 class Progress:
-    def __init__(self, crawler: Crawler, interval: float):
-        self.crawler = crawler
+    def __init__(self, stats: StatsCollector, interval: float):
+        self.stats = stats
         self.interval = interval
         self.task = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:
-        interval = crawler.settings.getfloat("PROGRESS_INTERVAL")
+        interval = crawler.settings.getfloat("PORTAL_PROGRESS_INTERVAL")
         if not interval:
             raise NotConfigured
-        extension = cls(crawler, interval)
+        extension = cls(crawler.stats, interval)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
@@ -44,9 +45,9 @@ class Progress:
         self.task.start(self.interval, now=False)
 
     def log(self) -> None:
-        log.info("progress: %s", progress_line(self.crawler.stats.get_stats()))
+        log.info("progress: %s", progress_line(self.stats.get_stats()))
 
     def spider_closed(self, reason: str) -> None:
         if self.task and self.task.running:
             self.task.stop()
-        log.info("finished (%s): %s", reason, progress_line(self.crawler.stats.get_stats()))
+        log.info("finished (%s): %s", reason, progress_line(self.stats.get_stats()))

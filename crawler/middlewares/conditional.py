@@ -12,24 +12,24 @@ from scrapy.exceptions import NotConfigured
 
 from archive.db.history import History
 from archive.urls import normalise
-from crawler.session import Session, session_for
+from crawler.extensions.session import ArchiveSession
 
 
 class ConditionalRequestMiddleware:
-    def __init__(self, session: Session):
-        self.session = session
+    def __init__(self, history: History):
+        self.history = history
         self.validators: dict[str, tuple[str | None, str | None]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
-        if not crawler.settings.getbool("CONDITIONAL_REQUESTS"):
+        if not crawler.settings.getbool("PORTAL_CONDITIONAL_REQUESTS"):
             raise NotConfigured
-        middleware = cls(session_for(crawler))
+        middleware = cls(History(ArchiveSession.of(crawler).archive.db))
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 
     def spider_opened(self) -> None:
-        self.validators = History(self.session.archive.db).validators()
+        self.validators = self.history.validators()
 
     def process_request(self, request: Request) -> None:
         if not self.validators or request.method != "GET" or b"If-None-Match" in request.headers:

@@ -8,7 +8,6 @@ why, the stats count it (`portal/redirect_loops`, `portal/redirect_limit`), and 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from scrapy import Request
@@ -18,17 +17,22 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from archive.urls import normalise
-from crawler.session import session_for
+from crawler.extensions.session import ArchiveSession
+from crawler.middlewares.fetchlog import record_fetch
 
 log = logging.getLogger(__name__)
 
 
 class BoundedRedirectMiddleware(RedirectMiddleware):
+    session: ArchiveSession
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BoundedRedirectMiddleware:
-        return super().from_crawler(crawler)
+        middleware = super().from_crawler(crawler)  # Scrapy's REDIRECT_* settings
+        middleware.session = ArchiveSession.of(crawler)
+        return middleware
 
-    def process_response(self, request: Request, response: Response, spider=None) -> Request | Response:
+    def process_response(self, request: Request, response: Response) -> Request | Response:
         chain = [*request.meta.get("redirect_urls", []), request.url]
         try:
             result = super().process_response(request, response)
@@ -46,8 +50,4 @@ class BoundedRedirectMiddleware(RedirectMiddleware):
     def stop(self, request: Request, response: Response, stat: str, error: str) -> None:
         log.warning("%s", error)
         self.crawler.stats.inc_value(stat)
-        session = session_for(self.crawler)
-        mime = (response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip()
-        session.archive.record_fetch(session.run_id, request.url, response.status, mime, len(response.body),
-                                     "sha256:" + hashlib.sha256(response.body).hexdigest(), error=error[:2000],
-                                     warc_record_id=request.meta.get("warc_record_id", ""))
+        record_fetch(self.session, request, response, error[:2000])

@@ -7,16 +7,25 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
-    def __init__(self, settings: BaseSettings):
-        super().__init__(settings)
-        self.base = settings.getfloat("RETRY_BACKOFF_BASE")
-        self.cap = settings.getfloat("RETRY_BACKOFF_MAX")
+    def __init__(self, settings: BaseSettings, base: float, cap: float):
+        super().__init__(settings)  # Scrapy's RETRY_* settings
+        self.base = base
+        self.cap = cap
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        settings = crawler.settings
+        middleware = cls(settings, settings.getfloat("PORTAL_RETRY_BACKOFF_BASE"),
+                         settings.getfloat("PORTAL_RETRY_BACKOFF_MAX"))
+        middleware.crawler = crawler
+        return middleware
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         result = super().process_response(request, response)

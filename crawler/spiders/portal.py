@@ -3,9 +3,9 @@
 Listings are followed up to `?page=PORTAL_MAX_LISTING_PAGES`; a page or file cut at its size limit is archived
 in the WARC files only, neither read nor stored.
 
-Scope: pages of the two portal hosts; images, styles, scripts and attachments wherever they are hosted;
-never pages of other sites. Parsing and extraction are `archive.page.extract`; this module only decides what to
-fetch next.
+Scope: pages of the two portal hosts; images, styles, scripts and attachments from those and PORTAL_REQUISITE_HOSTS
+only (a page names any address it likes, the crawling machine's own included); never pages of other sites.
+Parsing and extraction are `archive.page.extract`; this module only decides what to fetch next.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from archive.db.history import History, due_for_recheck, recheck_policy
 from archive.page.menus import category_labels, wants_labels
 from archive.text import disposition_filename
 from archive.page.records import ARTICLE_KINDS
-from archive.urls import (START_URLS, category_of, folder_of, identity_key, is_article_url, is_file_url,
-                          is_portal, normalise, page_number)
+from archive.urls import (PORTAL_HOSTS, START_URLS, category_of, folder_of, host_of, identity_key, is_article_url,
+                          is_file_url, is_portal, normalise, page_number)
 from crawler import profiles
 from crawler.items import GoneItem, MediaItem, NotModifiedItem, PageItem
-from crawler.session import session_for
+from crawler.extensions.session import ArchiveSession
 
 REQUISITES = "//img/@src | //link[@rel='stylesheet']/@href | //script/@src"
 
@@ -50,6 +50,9 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        allowed = (*PORTAL_HOSTS, *crawler.settings.getlist("PORTAL_REQUISITE_HOSTS"))
+        spider.requisite_hosts = {host.strip().lower().strip(".") for host in allowed if host.strip()}
+        spider.refused_hosts = set()
         return spider
 
     def spider_idle(self) -> None:
@@ -58,12 +61,7 @@ class PortalSpider(scrapy.Spider):
             return
         self.rechecking = False
         reached = {normalise(url) for url in self.requested}
-        aliases: dict[int, list[tuple[str, str]]] = {}
-        db = session_for(self.crawler).archive.db
-        for article, url, seen in db.execute(
-                "select u.article_id, u.url, u.last_seen from url_aliases u join articles a on a.id = u.article_id "
-                "where a.removed_at is null and a.kind in ('article', 'document')"):
-            aliases.setdefault(article, []).append((seen, url))
+        aliases = self.history.addresses_of_live_articles()
         missed = [max(urls)[1] for urls in aliases.values() if not any(url in reached for _, url in urls)]
         for url in missed:
             self.crawler.engine.crawl(scrapy.Request(url, callback=self.parse_page, meta={"unlinked": True}))
@@ -84,22 +82,25 @@ class PortalSpider(scrapy.Spider):
         return self.state.setdefault("labels", {})
 
     async def start(self):
+        self.history = History(ArchiveSession.of(self.crawler).archive.db)  # the extensions are made by now
         self.requested: set[str] = set()
         self.archived_media: set[str] = set()
         self.known_articles: set[str] = set()
         self.covers = self.settings.get("PORTAL_COVERS") or "full"
-        db = session_for(self.crawler).archive.db
-        if self.settings.getbool("PORTAL_RESUME") or self.covers == "discover":
+        self.resume = self.settings.getbool("PORTAL_RESUME")
+        self.listing_cap = self.settings.getint("PORTAL_MAX_LISTING_PAGES")
+        self.capped_listings: set[str] = set()
+        if self.resume or self.covers == "discover":
             # Images and files already archived are not fetched again (a resumed or an incremental run).
-            self.archived_media = {url for (url,) in db.execute("select url from media_urls")}
+            self.archived_media = self.history.archived_media()
         if self.covers == "recheck":  # archived articles due under the policy, and nothing else
             self.rechecking = False
             policy = recheck_policy(self.settings.get("PORTAL_RECHECK"))
-            for url in due_for_recheck(db, policy):
+            for url in due_for_recheck(self.history.db, policy):
                 yield scrapy.Request(url, callback=self.parse_page, meta={"recheck": True}, dont_filter=True)
             return
         if self.covers == "discover":  # menus and listings, and the articles not archived yet
-            self.known_articles = {key for (key,) in db.execute("select identity_key from url_aliases")}
+            self.known_articles = self.history.identity_keys()
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse_page)
 
@@ -113,9 +114,6 @@ class PortalSpider(scrapy.Spider):
 
     def listing_page_wanted(self, url: str) -> bool:
         """False for ?page=N past PORTAL_MAX_LISTING_PAGES: a listing that never ends stops there (logged, counted)."""
-        if not hasattr(self, "capped_listings"):
-            self.listing_cap = self.settings.getint("PORTAL_MAX_LISTING_PAGES")
-            self.capped_listings: set[str] = set()
         cap = self.listing_cap
         if not cap or "page=" not in url or page_number(url) <= cap:
             return True
@@ -143,7 +141,7 @@ class PortalSpider(scrapy.Spider):
         home_of_page = folder_of(response.url) if page.kind in ARTICLE_KINDS else category
         yield PageItem(page, response.status, datetime.now(timezone.utc), self.labels.get(home_of_page, ""),
                        response.meta.get("warc_record_id", ""))
-        if response.meta.get("unlinked") and not self.settings.getbool("PORTAL_RESUME"):
+        if response.meta.get("unlinked") and not self.resume:
             # Still answering, but no listing or page of this complete discovery links it: gone from the portal.
             yield GoneItem(response.url, response.status, datetime.now(timezone.utc),
                            response.meta.get("warc_record_id", ""))
@@ -179,7 +177,19 @@ class PortalSpider(scrapy.Spider):
         return True
 
     def media_wanted(self, url: str) -> bool:
-        return not self.archived_media or normalise(url) not in self.archived_media
+        return self.host_allowed(url) and (not self.archived_media or normalise(url) not in self.archived_media)
+
+    def host_allowed(self, url: str) -> bool:
+        """Images, styles, scripts and files come from the portal's hosts and PORTAL_REQUISITE_HOSTS only."""
+        host = host_of(url).rstrip(".")
+        if any(host == allowed or host.endswith("." + allowed) for allowed in self.requisite_hosts):
+            return True
+        self.crawler.stats.inc_value("portal/refused/offsite_requisite")
+        if host not in self.refused_hosts:  # a tracker on every page would fill the log
+            self.refused_hosts.add(host)
+            self.logger.info("not fetched: %s and anything else on %s, which is not in PORTAL_REQUISITE_HOSTS",
+                             url, host or "no host")
+        return False
 
     def next_listing_page(self, response: Response, category: str, items: list[str]):
         """Listings go on at ?page=N+1 until a page lists nothing new (the portal answers 200 with an empty list)."""
@@ -205,11 +215,10 @@ class PortalSpider(scrapy.Spider):
         if response.status == 304:
             yield NotModifiedItem(response.url, now)
             if response.meta.get("recheck"):  # the page is unchanged; its images may not be (same URL, new bytes)
-                db = session_for(self.crawler).archive.db
-                for url in History(db).images_of(response.url):
-                    if self.first_time(url):
+                for url in self.history.images_of(response.url):
+                    if self.first_time(url) and self.host_allowed(url):
                         yield scrapy.Request(url, callback=self.parse_media, meta={"allow_offsite": True})
-            if response.meta.get("unlinked") and not self.settings.getbool("PORTAL_RESUME"):
+            if response.meta.get("unlinked") and not self.resume:
                 yield GoneItem(response.url, response.status, now, response.meta.get("warc_record_id", ""))
         elif is_portal(response.url):
             yield GoneItem(response.url, response.status, now, response.meta.get("warc_record_id", ""))

@@ -1,4 +1,4 @@
-"""The crawler's own downloader middlewares: retries that back off, robots.txt obeyed under concurrency."""
+"""crawler.middlewares.robots: robots.txt obeyed by the requests that arrive while it is being fetched."""
 
 from __future__ import annotations
 
@@ -6,36 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
-
-import pytest
-from scrapy import Request
-from scrapy.settings import Settings
-
-import crawler.settings
-from crawler.middlewares.retry import BackoffRetryMiddleware, retry_after_seconds
-
-
-def test_retry_after_as_seconds_or_http_date():
-    assert retry_after_seconds(b"7") == 7.0
-    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True).encode()
-    assert 25 <= retry_after_seconds(later) <= 30
-    assert retry_after_seconds(b"soon") is None
-
-
-@pytest.mark.parametrize("attempt,retry_after,expected", [
-    (1, None, 2.0), (2, None, 4.0), (3, None, 8.0), (9, None, 120.0),  # exponential, capped
-    (1, b"1", 1.0), (1, b"3600", 120.0),  # the server's wish, capped
-])
-def test_backoff_delay(attempt, retry_after, expected):
-    settings = Settings()
-    settings.setmodule(crawler.settings)
-    middleware = BackoffRetryMiddleware(settings)
-    retry = Request("https://thoxuan.vn/web/trang-chu", meta={"retry_times": attempt})
-    assert middleware.delay(retry, retry_after) == expected
-
 
 FETCH = r'''
 import json, sys

@@ -1,0 +1,173 @@
+"""Where the article is on a page: chrome recognised by its words and its links, then the block of most prose.
+
+Nothing here reads a class name or an id. Chrome is what a reader recognises as such: share, print and font-size
+bars, view counters, tag lines, "Tin liên quan" / "Các tin khác" lists, comment forms, menus (blocks made of
+links). The article's container is the element under which paragraphs of prose gather (scored as readability
+does, paragraph text to the parent and half to the grandparent), widened while what it gains is little and not links.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import html as lxml_html
+
+from archive.page.dates import date_line
+from archive.page.markup import Block
+
+# Words of page widgets. A block made only of these (and separators) is chrome.
+_WIDGET = re.compile(
+    r"chia sẻ( bài viết| lên)?|in bài( viết| này)?|in trang|bản in|gửi (email|e-mail|mail|bài viết|cho bạn bè)|"
+    r"e-?mail|facebook|zalo|twitter|tweet|linkedin|google\+?|messenger|thích|like|share|print|"
+    r"cỡ chữ|kích thước chữ|phóng to|thu nhỏ|mặc định|font|[aA]\s*[-+−]|\b[aA]\b|\d{1,3}\s*%|"
+    r"(số )?lượt (xem|đọc|truy cập|thích)\s*:?\s*[\d.,]*|views?\s*:?\s*[\d.,]*|"
+    r"quay (lại|về)|trở (lại|về)|(về|lên) đầu trang|đầu trang|top|xem thêm|xem tiếp|chi tiết|"
+    r"lưu bài|lưu|nghe( bài| đọc)?|đọc bài|theo dõi|date|truy cập|ý kiến thăm dò|biểu quyết|xem kết quả|"
+    r"liên kết( website)?|(hôm nay|hôm qua|tuần này|tuần trước|tháng này|tháng trước|năm nay|tất cả|tổng( cộng)?|"
+    r"đang truy cập|đang trực tuyến|trực tuyến|online|khách|thành viên)\s*:?\s*[\d.,]*|"
+    r"trang chủ|gmt\s*\+\s*7", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\s|:/\\>»«›‹·•,;()\[\]{}\-–—+*_=~^.]+")
+# Labels that open a section of chrome: the lists and forms that follow them belong to it.
+SECTION = re.compile(
+    r"((các|những)\s+)?(tin|bài|bài viết|tin tức|tin bài|văn bản)\s+(khác|liên quan|cùng chuyên mục|cùng loại|"
+    r"cùng danh mục|đã đưa|mới( nhất)?|mới đăng|đọc nhiều( nhất)?|xem nhiều( nhất)?|nổi bật|tiêu điểm)|"
+    r"ý kiến bạn đọc|ý kiến của bạn|bình luận|gửi (ý kiến|bình luận)( của bạn)?|viết bình luận|"
+    r"chuyên mục khác|xem thêm tin|tin cùng chủ đề", re.IGNORECASE)
+# A tag or category line: a label and the tags (or the category), all of it chrome.
+_TAG_LINE = re.compile(r"(từ khóa|từ khoá|tags?|thẻ|chủ đề|danh mục|chuyên mục|lĩnh vực)\s*:", re.IGNORECASE)
+CORE_MIN = 50  # a paragraph of prose: at least this many characters, few of them in links
+
+
+def link_density(block: Block) -> float:
+    if not block.text:
+        return 0.0
+    linked = sum(len(text) for _, text in block.links)
+    return min(1.0, linked / len(block.text))
+
+
+def is_widget(text: str) -> bool:
+    """Text made only of widget words: `Chia sẻ | In bài | Gửi email`, `Cỡ chữ A- A+ 100%`, `Lượt xem: 1234`."""
+    if len(text) > 160 or text.count(" ") > 16:  # widget bars are a few words
+        return False
+    return not any(ch.isalnum() for ch in _SEPARATORS.sub("", _WIDGET.sub(" ", text)))
+
+
+def is_section_label(text: str) -> bool:
+    return len(text) <= 60 and bool(SECTION.fullmatch(text.strip(" :.-–»>|").strip()) or
+                                    re.fullmatch(rf"({SECTION.pattern})\s*\(\d+\)", text.strip(" :"), re.IGNORECASE))
+
+
+def is_core(block: Block) -> bool:
+    return (len(block.text) >= CORE_MIN and link_density(block) < 0.3 and not is_widget(block.text)
+            and date_line(block.text) is None)
+
+
+def _prose(block: Block) -> bool:
+    """A line of prose worth scoring a container by (shorter than a paragraph, still no widget or link)."""
+    return (len(block.text) >= 25 and link_density(block) < 0.3 and not is_widget(block.text)
+            and date_line(block.text) is None)
+
+
+@dataclass
+class Layout:
+    """The page's blocks with what content finding learnt: chrome, the container, its blocks in order."""
+
+    blocks: list[Block]
+    chrome: set[int] = field(default_factory=set)  # ids of blocks that are page furniture
+    container: lxml_html.HtmlElement | None = None
+    densest: lxml_html.HtmlElement | None = None  # the element of most prose, before widening to the container
+    inside: list[Block] = field(default_factory=list)  # blocks under the container, in document order
+    ancestors: dict[int, list[lxml_html.HtmlElement]] = field(default_factory=dict)
+    confidence: float = 0.0
+
+    def under(self, block: Block, element: lxml_html.HtmlElement) -> bool:
+        return block.element is element or any(a is element for a in self.ancestors[id(block)])
+
+    def index(self, block: Block) -> int:
+        return next(i for i, b in enumerate(self.blocks) if b is block)
+
+
+def lay_out(blocks: list[Block]) -> Layout:
+    """Mark chrome, then find the container of the article's prose."""
+    layout = Layout(blocks)
+    for block in blocks:
+        layout.ancestors[id(block)] = list(block.element.iterancestors())
+    _mark_chrome(layout)
+    _find_container(layout)
+    return layout
+
+
+def _mark_chrome(layout: Layout) -> None:
+    blocks = layout.blocks
+    core_total = sum(len(b.text) for b in blocks if is_core(b)) or 1
+    for index, block in enumerate(blocks):
+        text = block.text
+        if not text:
+            continue
+        if is_widget(text) or (_TAG_LINE.match(text) and len(text) <= 300):
+            layout.chrome.add(id(block))
+        elif is_section_label(text):
+            layout.chrome.add(id(block))
+            for member in _section(layout, index, core_total):
+                layout.chrome.add(id(member))
+
+
+def _section(layout: Layout, index: int, core_total: int) -> list[Block]:
+    """The blocks a section label introduces: the widest element it opens (it is that element's first block),
+    or, when it stands among other blocks, the run of links and list items after it."""
+    blocks, label = layout.blocks, layout.blocks[index]
+    box = None
+    for element in [label.element, *layout.ancestors[id(label)]]:
+        members = [b for b in blocks if layout.under(b, element)]
+        first = next((b for b in members if b.text or b.images), None)
+        if first is not label:
+            break
+        if sum(len(b.text) for b in members if is_core(b)) > 0.3 * core_total:
+            break
+        box = element
+    if box is not None and box is not label.element:
+        return [b for b in blocks if layout.under(b, box)]
+    run = []
+    for block in blocks[index + 1:]:
+        if block.text and (link_density(block) >= 0.5 or block.tag == "li" or is_widget(block.text)
+                           or len(block.text) < 25):
+            run.append(block)
+        elif block.text:
+            break
+    return run
+
+
+def _find_container(layout: Layout) -> None:
+    scores: dict[int, float] = {}
+    elements: dict[int, lxml_html.HtmlElement] = {}
+    for block in layout.blocks:
+        if id(block) in layout.chrome or not _prose(block):
+            continue
+        for weight, element in zip((1.0, 0.5), layout.ancestors[id(block)][:2]):
+            if element.tag in ("body", "html"):
+                break  # the page itself holds the footer too: an article is always in some element of its own
+            scores[id(element)] = scores.get(id(element), 0.0) + weight * len(block.text)
+            elements[id(element)] = element
+    if not scores:
+        return
+    best = elements[max(scores, key=scores.__getitem__)]
+    layout.densest = container = best
+    while True:
+        parent = container.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        inside = [b for b in layout.blocks if layout.under(b, container) and id(b) not in layout.chrome]
+        gained = [b for b in layout.blocks if layout.under(b, parent) and not layout.under(b, container)
+                  and id(b) not in layout.chrome and b.text]
+        kept = sum(len(b.text) * (1 - link_density(b)) for b in inside)
+        plain = sum(len(b.text) * (1 - link_density(b)) for b in gained)
+        linked = sum(len(b.text) * link_density(b) for b in gained)
+        # Widen for a lead, a byline, a signature or a figure kept beside the prose; stop at menus and sidebars.
+        if linked > 0.5 * (plain + linked) + 20 or plain > max(400.0, 0.6 * kept):
+            break
+        container = parent
+    layout.container = container
+    layout.inside = [b for b in layout.blocks if layout.under(b, container)]
+    core = sum(len(b.text) for b in layout.inside if is_core(b))
+    layout.confidence = round(min(1.0, core / 600), 2)

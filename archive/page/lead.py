@@ -1,0 +1,61 @@
+"""The lead: the first paragraph only where the page sets it apart (bold or italic throughout, a heading-styled
+summary, a summary block of its own, a sapo/summary/lead class). Chapters and documents have none, and a plain
+first paragraph is body, not lead."""
+
+from __future__ import annotations
+
+import re
+
+from archive.page.content import Layout
+from archive.page.markup import HEADINGS, Block
+
+_SUMMARY_CLASS = re.compile(r"(^|[\s_-])(sapo|summary|lead|lede|tom-?tat|tomtat|trich-?yeu|intro|excerpt|abstract|"
+                            r"description|desc|quote|chapeau|teaser)([\s_-]|$)", re.IGNORECASE)
+LEAD_MIN = 40
+
+
+def find(blocks: list[Block], layout: Layout, news: bool) -> tuple[Block | None, str, float]:
+    """(the lead block, evidence, confidence) among the article's text blocks in order, or (None, "none", 0).
+
+    `news`: the page is a news article or overview page, whose CMS may print the lead as a plain paragraph; a
+    short first paragraph of one sentence ahead of at least two more is then taken, with low confidence.
+    Chapters and documents never get that benefit of the doubt."""
+    if len(blocks) < 2:
+        return None, "none", 0.0
+    first = blocks[0]
+    text = first.text
+    if len(text) < LEAD_MIN or text.isupper():  # a chapter's section title, not a summary
+        return None, "none", 0.0
+    if first.bold:
+        return first, "bold", 0.9
+    if first.tag in HEADINGS and len(text) >= 60:
+        return first, "heading", 0.8
+    if _summary_class(first, layout):
+        return first, "class", 0.8
+    if first.italic:
+        return first, "italic", 0.7
+    if _apart(first, blocks[1:], layout):
+        return first, "own-block", 0.6
+    if news and len(blocks) >= 3 and len(text) <= 300 and text.count(". ") == 0 and text.endswith((".", "!", "?")):
+        return first, "news-first-paragraph", 0.4
+    return None, "none", 0.0
+
+
+def _summary_class(block: Block, layout: Layout) -> bool:
+    for element in [block.element, *layout.ancestors[id(block)][:3]]:
+        if element is layout.container:
+            return False
+        if _SUMMARY_CLASS.search(f'{element.get("class") or ""} {element.get("id") or ""}'):
+            return True
+    return False
+
+
+def _apart(first: Block, rest: list[Block], layout: Layout) -> bool:
+    """A summary block of its own: the paragraphs after it share an element that does not hold it."""
+    following = rest[:3]
+    if len(following) < 2:
+        return False
+    box = following[0].element.getparent()
+    if box is None or not all(any(a is box for a in layout.ancestors[id(b)]) for b in following):
+        return False
+    return not any(a is box for a in layout.ancestors[id(first)]) and first.element is not box
