@@ -358,6 +358,8 @@ def _quirks(rng: random.Random, pages: list[Page]) -> list[Page]:
         pages[docs[0]] = replace(doc, attachments=doc.attachments + (extra,))
     # A broken (404) image, a very large one and one hot-linked from the province, on recent articles.
     recent = [i for i, p in enumerate(pages) if p.kind == "article" and p.template == "new" and i not in news[:2]]
+    # A small site may draw fewer than three recent articles: older ones carry these quirks then.
+    recent += [i for i, p in enumerate(pages) if p.kind == "article" and i not in recent and i not in news[:2]]
     for i in recent[:3]:
         if not pages[i].images or pages[i].images[0].host != MAIN_HOST:
             caption = " ".join(pages[i].lead.rstrip(".").split()[:8])

@@ -46,3 +46,12 @@ def test_servlet_links_in_the_body_and_the_label_never_in_the_body():
     assert [(a.filename, a.link_text) for a in got.attachments] == [("", "Danh sách (tải về)"), ("", "Tải về")]
     assert got.body == [P1, P2, P3]
     assert not any("tai-ve" in link or "get_file" in link for link in got.body_links)
+
+
+def test_a_label_and_its_links_on_one_line_outside_the_article():
+    files = ('<p><b>Tải về:</b> <a href="/web/trang-chu/tai-ve?id=40307">Kế hoạch (tải về)</a>; '
+             '<a href="/c/document_library/download?fileEntryId=40262&amp;groupId=20182">Phụ lục</a></p>')
+    got = read(page(f"<table><tr><td>{HEADLINE}</td></tr><tr><td>Đăng lúc: 13/12/2022</td></tr><tr><td>{BODY}</td>"
+                    f"</tr></table>{files}"))
+    assert [a.link_text for a in got.attachments] == ["Kế hoạch (tải về)", "Phụ lục"]
+    assert got.body == [P1, P2, P3]

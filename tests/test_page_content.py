@@ -55,3 +55,38 @@ def test_an_article_split_over_a_header_box_and_a_body_box():
     got = read(page(article))
     assert got.title == HEADLINE and got.body == [P1, P2, P3] and got.published_precision == "second"
     assert "Cơ quan chủ quản" not in " ".join(got.body) and got.author == ""
+
+
+def test_links_to_the_previous_and_next_pages_are_no_body():
+    # Worded ("Phần trước", "Bài sau") or titled: a block of links only is navigation, and the signature before
+    # it is still the article's last line.
+    for nav in ('<div><a href="/a.html">« Phần trước</a> | <a href="/b.html">Phần sau »</a></div>',
+                '<div><a href="/a.html">« Lễ hội Lê Hoàn năm 2022</a> | <a href="/b.html">Hội nghị Ban Chấp hành »</a></div>',
+                '<div><div>Mục lục</div><ol><li><a href="/a.html">Phần mở đầu</a></li><li><a href="/b.html">Chương I'
+                '</a></li></ol></div>'):
+        got = read(page(f"<article><h2>{HEADLINE}</h2><div>Đăng lúc: 13/12/2022</div><p>{P1}</p><p>{P2}</p>"
+                        f"<p align='right'><b>Ban Thường vụ Huyện ủy Thọ Xuân</b></p>{nav}</article>"))
+        assert got.body == [P1, P2], nav
+        assert got.author == "Ban Thường vụ Huyện ủy Thọ Xuân"
+
+
+def test_a_poll_beside_the_article_is_no_part_of_it():
+    poll = ("<aside><div>Ý kiến thăm dò</div><div>Bạn đánh giá thế nào về giao diện mới của Cổng thông tin?</div>"
+            "<div><input type='radio' name='p'> Rất đẹp</div><div><input type='radio' name='p'> Bình thường</div>"
+            "<input type='button' value='Biểu quyết'></aside>")
+    got = read(page(f"<div><article><h2>{HEADLINE}</h2><div>Đăng lúc: 13/12/2022</div><p>{P1}</p><p>{P2}</p>"
+                    f"<p>{P3}</p></article>{poll}</div>"))
+    assert got.body == [P1, P2, P3]
+
+
+@pytest.mark.parametrize("facts", [
+    "<table><tr><td>Số ký hiệu</td><td>413/KH-UBND</td></tr><tr><td>Loại văn bản</td><td>Kế hoạch</td></tr>"
+    "<tr><td>Cơ quan ban hành</td><td>UBND huyện Thọ Xuân</td></tr><tr><td>Ngày ban hành</td><td>11/06/2025</td></tr>"
+    "</table>",
+    "<div>Số ký hiệu: 413/KH-UBND | Loại văn bản: Kế hoạch</div>",
+    "<dl><dt>Số ký hiệu</dt><dd>413/KH-UBND</dd><dt>Người ký</dt><dd>Lê Đình Hải</dd></dl>",
+])
+def test_a_documents_register_facts_are_no_body_and_no_lead(facts):
+    got = read(page(f"<article><h2>{HEADLINE}</h2><div>Đăng lúc: 13/12/2022</div>{facts}<div><p>{P1}</p><p>{P2}</p>"
+                    f"<p>{P3}</p></div></article>"))
+    assert got.body == [P1, P2, P3] and got.lead == ""

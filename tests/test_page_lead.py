@@ -36,3 +36,10 @@ def test_a_chapter_section_title_in_bold_is_no_lead():
     got = read(page(f"<article><h2>Phần kết</h2><div>Đăng lúc: 13/09/2021</div><p><b>I. BỐI CẢNH LỊCH SỬ</b></p>"
                     f"<p>{P1}</p><p>{P2}</p></article>", title="Phần kết"), url=CHAPTER_URL)
     assert got.lead == "" and got.body[0] == "I. BỐI CẢNH LỊCH SỬ"
+
+
+def test_a_plain_first_sentence_is_body_not_lead():
+    # A one-sentence opening paragraph looks like any other to a reader: never a lead by its position alone.
+    got = read(page(f"<article>{HEAD}<p>{LEAD}</p><p>{P1}</p><p>{P2}</p><p>{P3}</p></article>"))
+    assert got.lead == "" and got.evidence["lead"] == ("none", 0.0)
+    assert got.body == [LEAD, P1, P2, P3]

@@ -18,6 +18,9 @@ BODY = f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>"
     (f"{HEADLINE} - Thọ Xuân", HEADLINE),
     ("Kinh tế - Xã hội - Cổng TTĐT huyện Thọ Xuân", "Kinh tế - Xã hội"),
     (SITE, ""),
+    # a headline naming the district is no site name, even after one
+    ("Cổng thông tin điện tử huyện Thọ Xuân - Thanh Hóa | Lịch sử Đảng bộ huyện Thọ Xuân - Tập 1 - Phần mở đầu",
+     "Lịch sử Đảng bộ huyện Thọ Xuân - Tập 1 - Phần mở đầu"),
 ])
 def test_the_site_name_is_cut_from_either_end_of_title(title, core):
     assert title_core(title) == core
@@ -56,3 +59,10 @@ def test_no_headline_block_is_title_tag_with_low_confidence():
     got = read(page(f"<p>Đăng lúc: 13/12/2022</p>{BODY}"))
     assert got.title == HEADLINE and got.evidence["title"] == ("title-tag", 0.5)
     assert got.method == "fallback"
+
+
+def test_a_heading_that_shows_only_the_last_part_of_the_title_gets_the_full_title():
+    # A book's chapter page shows "Phần kết" under the book's name; <title> names the page fully.
+    full = "Lịch sử Đảng bộ huyện Thọ Xuân - Tập 1 - Phần kết"
+    got = read(page(f"<h2>Phần kết</h2><div>Đăng lúc: 13/09/2021</div>{BODY}", title=f"{full} - {SITE}"))
+    assert got.title == full and got.evidence["title"][0].startswith("title-tag")

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from archive.replay.records import CaptureError, decoded_body, http_status, read_member, read_record, record_status
+from archive.replay.records import CaptureError, decoded_body, http_status, read_record, record_status
 from archive.warc.writer import Exchange, WarcWriter
 
 URL = "https://thoxuan.thanhhoa.gov.vn/web/trang-chu"
@@ -38,11 +38,11 @@ def test_what_cannot_be_read_is_named(tmp_path):
     with WarcWriter(tmp_path, host="test") as writer:
         response, _request = writer.write_capture(exchange(PAGE, [("Content-Type", "text/html")]))
     with pytest.raises(CaptureError, match="bare file name"):
-        read_member(tmp_path, "../" + response.filename, response.offset, response.length)
+        read_record(tmp_path, "../" + response.filename, response.offset, response.length)
     with pytest.raises(CaptureError, match="missing"):
-        read_member(tmp_path, "other.warc.gz", response.offset, response.length)
+        read_record(tmp_path, "other.warc.gz", response.offset, response.length)
     with pytest.raises(CaptureError, match="ends before the record"):
-        read_member(tmp_path, response.filename, response.offset, 10**9)
+        read_record(tmp_path, response.filename, response.offset, 10**9)
     with pytest.raises(CaptureError, match="unreadable WARC record|no WARC record"):
         read_record(tmp_path, response.filename, response.offset + 1, response.length - 1)
     assert record_status(tmp_path, response.filename, response.offset + 1, response.length - 1) == (None, "")

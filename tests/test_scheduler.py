@@ -177,11 +177,23 @@ def test_a_killed_run_is_not_marked_while_another_crawl_holds_the_archive(tmp_pa
 
 def test_a_scheduler_holds_its_lock_while_it_runs(tmp_path):
     schedule = load_schedule(write_schedule(tmp_path, {"often": "every: 1h"}))
-    scheduler = Scheduler(schedule, command=lambda job: [sys.executable, "-c", "pass"])
+    command = lambda job: [sys.executable, "-c", "pass"]  # noqa: E731
     schedule.archive.mkdir()
+    refused: list[Exception] = []
+
+    def second() -> None:
+        try:
+            Scheduler(schedule, command=command).start()
+        except Locked as exc:
+            refused.append(exc)
+
     with schedule_lock(schedule.archive):
-        with pytest.raises(Locked, match="One scheduler at a time"):
-            scheduler.start()
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(10)
+    assert not thread.is_alive() and refused, "a second scheduler ran"
+    assert "One scheduler at a time" in str(refused[0])
+    scheduler = Scheduler(schedule, command=command)
     thread = threading.Thread(target=scheduler.start)
     thread.start()
     try:

@@ -266,12 +266,14 @@ class Archive:
         row = self.db.execute("select article_id from url_aliases where identity_key = ? limit 1", [key]).fetchone()
         if row:
             return row[0]
-        # Without a title and a lead there is too little to tell two pages apart: better two articles than one wrong.
-        if not (content.title and content.lead):
+        # Without a title and a lead or a body there is too little to tell two pages apart: better two articles than
+        # one wrong. Pages that set no lead apart are matched on their whole body instead.
+        if not (content.title and (content.lead or content.body)):
             return None
         row = self.db.execute(
-            "select id from articles where title = ? and lead = ? and published is ? order by id limit 1",
-            [content.title, content.lead, content.published],
+            "select id from articles where title = ? and lead = ? and published is ? and (? != '' or body = ?) "
+            "order by id limit 1",
+            [content.title, content.lead, content.published, content.lead, content.body],
         ).fetchone()
         return row[0] if row else None
 

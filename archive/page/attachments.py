@@ -55,6 +55,9 @@ def labelled_blocks(blocks: list[Block], ancestors: dict[int, list]) -> list[Blo
     the label stands among other blocks, the following blocks of links)."""
     found: list[Block] = []
     for index, block in enumerate(blocks):
+        if block.links and _led_by_label(block):
+            found.append(block)  # `Tải về: a.pdf; b.doc` on one line
+            continue
         if not is_label(block.text) or block.links:
             continue
         found.append(block)
@@ -69,6 +72,15 @@ def labelled_blocks(blocks: list[Block], ancestors: dict[int, list]) -> list[Blo
                 break
             found.append(follower)
     return found
+
+
+def _led_by_label(block: Block) -> bool:
+    """A line that opens with an attachment label and is otherwise its links: `Tệp đính kèm: a.pdf; b.doc`."""
+    label = LABEL.match(block.text)
+    if label is None or not block.text[label.end():].lstrip().startswith(":"):
+        return False
+    linked = sum(len(text) for _, text in block.links)
+    return linked >= 0.6 * (len(block.text) - label.end())
 
 
 def _opened(blocks: list[Block], index: int, ancestors: dict[int, list]):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import html as lxml_html
 
@@ -26,16 +27,22 @@ _WIDGET = re.compile(
     r"lưu bài|lưu|nghe( bài| đọc)?|đọc bài|theo dõi|date|truy cập|ý kiến thăm dò|biểu quyết|xem kết quả|"
     r"liên kết( website)?|(hôm nay|hôm qua|tuần này|tuần trước|tháng này|tháng trước|năm nay|tất cả|tổng( cộng)?|"
     r"đang truy cập|đang trực tuyến|trực tuyến|online|khách|thành viên)\s*:?\s*[\d.,]*|"
-    r"trang chủ|gmt\s*\+\s*7", re.IGNORECASE)
+    r"trang chủ|gmt\s*\+\s*7|(phần|bài|tin|trang|chương|mục)\s+(trước|sau|tiếp|tiếp theo|kế tiếp)",
+    re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s|:/\\>»«›‹·•,;()\[\]{}\-–—+*_=~^.]+")
 # Labels that open a section of chrome: the lists and forms that follow them belong to it.
 SECTION = re.compile(
     r"((các|những)\s+)?(tin|bài|bài viết|tin tức|tin bài|văn bản)\s+(khác|liên quan|cùng chuyên mục|cùng loại|"
     r"cùng danh mục|đã đưa|mới( nhất)?|mới đăng|đọc nhiều( nhất)?|xem nhiều( nhất)?|nổi bật|tiêu điểm)|"
     r"ý kiến bạn đọc|ý kiến của bạn|bình luận|gửi (ý kiến|bình luận)( của bạn)?|viết bình luận|"
-    r"chuyên mục khác|xem thêm tin|tin cùng chủ đề", re.IGNORECASE)
+    r"chuyên mục khác|xem thêm tin|tin cùng chủ đề|mục lục|"
+    r"ý kiến thăm dò|thăm dò ý kiến|bình chọn|khảo sát( ý kiến)?|thống kê truy cập", re.IGNORECASE)
 # A tag or category line: a label and the tags (or the category), all of it chrome.
 _TAG_LINE = re.compile(r"(từ khóa|từ khoá|tags?|thẻ|chủ đề|danh mục|chuyên mục|lĩnh vực)\s*:", re.IGNORECASE)
+# A document's register entry as its page lists it above the text ("Số ký hiệu: 12/QĐ-UBND | Loại văn bản: Quyết
+# định", or a table of label and value cells): metadata about the document, not its text.
+_FACT = re.compile(r"(số ký hiệu|ký hiệu|số hiệu|số văn bản|loại văn bản|cơ quan ban hành|nơi ban hành|ngày ban hành|"
+                   r"ngày (có )?hiệu lực|người ký|trích yếu|cấp ban hành|tình trạng( hiệu lực)?)\s*:?", re.IGNORECASE)
 CORE_MIN = 50  # a paragraph of prose: at least this many characters, few of them in links
 
 
@@ -46,6 +53,7 @@ def link_density(block: Block) -> float:
     return min(1.0, linked / len(block.text))
 
 
+@lru_cache(maxsize=16384)  # menus, share bars and footers repeat on every page of a site
 def is_widget(text: str) -> bool:
     """Text made only of widget words: `Chia sẻ | In bài | Gửi email`, `Cỡ chữ A- A+ 100%`, `Lượt xem: 1234`."""
     if len(text) > 160 or text.count(" ") > 16:  # widget bars are a few words
@@ -53,6 +61,7 @@ def is_widget(text: str) -> bool:
     return not any(ch.isalnum() for ch in _SEPARATORS.sub("", _WIDGET.sub(" ", text)))
 
 
+@lru_cache(maxsize=16384)
 def is_section_label(text: str) -> bool:
     return len(text) <= 60 and bool(SECTION.fullmatch(text.strip(" :.-–»>|").strip()) or
                                     re.fullmatch(rf"({SECTION.pattern})\s*\(\d+\)", text.strip(" :"), re.IGNORECASE))
@@ -80,9 +89,12 @@ class Layout:
     inside: list[Block] = field(default_factory=list)  # blocks under the container, in document order
     ancestors: dict[int, list[lxml_html.HtmlElement]] = field(default_factory=dict)
     confidence: float = 0.0
+    # id(block) → ids of its element and every ancestor: "is this block under that element" is asked for every
+    # block at every step of widening, so it must be one set lookup, not a walk up the tree
+    lineage: dict[int, frozenset[int]] = field(default_factory=dict)
 
     def under(self, block: Block, element: lxml_html.HtmlElement) -> bool:
-        return block.element is element or any(a is element for a in self.ancestors[id(block)])
+        return id(element) in self.lineage[id(block)]
 
     def index(self, block: Block) -> int:
         return next(i for i, b in enumerate(self.blocks) if b is block)
@@ -92,7 +104,9 @@ def lay_out(blocks: list[Block]) -> Layout:
     """Mark chrome, then find the container of the article's prose."""
     layout = Layout(blocks)
     for block in blocks:
-        layout.ancestors[id(block)] = list(block.element.iterancestors())
+        chain = list(block.element.iterancestors())
+        layout.ancestors[id(block)] = chain
+        layout.lineage[id(block)] = frozenset(map(id, [block.element, *chain]))
     _mark_chrome(layout)
     _find_container(layout)
     return layout
@@ -105,12 +119,30 @@ def _mark_chrome(layout: Layout) -> None:
         text = block.text
         if not text:
             continue
-        if is_widget(text) or (_TAG_LINE.match(text) and len(text) <= 300):
-            layout.chrome.add(id(block))
-        elif is_section_label(text):
+        if is_section_label(text):  # before widgets: "Ý kiến thăm dò" is a widget word that opens a section
             layout.chrome.add(id(block))
             for member in _section(layout, index, core_total):
                 layout.chrome.add(id(member))
+        elif (is_widget(text) or (_TAG_LINE.match(text) and len(text) <= 300)
+              or (block.controls and len(text) <= 100)):  # a poll's answer, a form's field label
+            layout.chrome.add(id(block))
+    _mark_facts(layout)
+
+
+def _mark_facts(layout: Layout) -> None:
+    """A document's facts: lines opening with a register label, and the value beside a label standing alone (the
+    next cell of its row). Two labels at least, so that one sentence opening "Trích yếu:" stays text."""
+    blocks = layout.blocks
+    found = [i for i, b in enumerate(blocks) if b.text and len(b.text) <= 300 and _FACT.match(b.text)]
+    if len(found) < 2 and not (found and len(_FACT.findall(blocks[found[0]].text)) >= 2):
+        return
+    for index in found:
+        block = blocks[index]
+        layout.chrome.add(id(block))
+        if _FACT.fullmatch(block.text) and index + 1 < len(blocks):
+            value = blocks[index + 1]
+            if len(value.text) <= 200 and value.element.getparent() is block.element.getparent():
+                layout.chrome.add(id(value))
 
 
 def _section(layout: Layout, index: int, core_total: int) -> list[Block]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 VN_TIME = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
@@ -38,6 +39,7 @@ class DateLine:
     label: str  # "published", "updated" or "" (a bare date, a weekday)
 
 
+@lru_cache(maxsize=16384)  # asked of every block several times (chrome, container, headline, date)
 def date_line(text: str) -> DateLine | None:
     """The date a block states when the block is a date line, else None."""
     if not text or len(text) > 200:

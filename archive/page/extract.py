@@ -24,7 +24,7 @@ from archive.page.images import image_source, is_image_url
 from archive.page.kinds import article_kind, is_listing, not_html
 from archive.page.markup import HEADINGS, Block, Reader, decode_html, parse, squash
 from archive.page.records import AttachmentRef, ImageRef, Page
-from archive.page.title import headline_candidate, is_fixed_label, is_site_name, score, title_hints
+from archive.page.title import fuller, headline_candidate, is_fixed_label, is_site_name, score, title_hints
 from archive.urls import portal_path
 
 __all__ = ["VN_TIME", "decode_html", "extract"]
@@ -82,10 +82,12 @@ def _extract(url: str, body: bytes, content_type: str | None) -> Page:
     path = portal_path(url)
     if path == "":
         return _titled(reading, "home")
+    if path is not None and not path.endswith(".html") and is_listing(url, page.links, blocks, layout.chrome):
+        return _titled(reading, "listing")  # a list of dated articles, whatever date sits beside its heading
     headline, title_evidence = _headline(reading)
     dated, date_evidence = _date(reading, headline)
     if dated is None and (path is None or not path.endswith(".html")):
-        kind = "other" if path is None else "listing" if is_listing(url, page.links, blocks) else "section"
+        kind = "other" if path is None else "section"
         return _titled(reading, kind)
     if dated is not None:
         _, line = dated
@@ -93,7 +95,7 @@ def _extract(url: str, body: bytes, content_type: str | None) -> Page:
     else:
         page.problems.append("no date line")
     if headline is not None:
-        page.title = headline.text
+        page.title = fuller(headline.text, reading.hints)
     elif reading.hints:
         page.title, title_evidence = reading.hints[0], ("title-tag", 0.5)
         page.problems.append("no headline block: title from <title>")
@@ -270,6 +272,9 @@ def _fields(reading: _Reading, region: list[Block], headline: Block | None) -> N
         if in_section or files.is_label(block.text) or (found and not _words(files.LABEL.sub("", rest))):
             role[id(block)] = "file"
     page.evidence["attachments"] = (("links", 0.8) if page.attachments else NONE)
+    for block in region:
+        if id(block) not in role and _link_run(block):
+            role[id(block)] = "nav"  # "« Bài trước | Bài sau »" with titles, a book's table of contents
     texts = [b for b in region if b.text and id(b) not in role]
     # Author: a labelled byline between the headline and the first paragraph, else the signature line.
     first_core = next((i for i, b in enumerate(texts) if is_core(b) and not authors.byline(b.text)), len(texts))
@@ -320,9 +325,7 @@ def _fields(reading: _Reading, region: list[Block], headline: Block | None) -> N
         round(min(f.confidence for f in captioned), 2)) if captioned else NONE
     # Lead and body.
     rest = [b for b in region if b.text and id(b) not in role]
-    url, path = page.url, portal_path(page.url)
-    news = article_kind(url, path, bool(page.attachments), page.published is not None) in ("article", "static")
-    lead, how, confidence = leads.find(rest, layout, news)
+    lead, how, confidence = leads.find(rest, layout)
     if lead is not None:
         page.lead, role[id(lead)] = lead.text, "lead"
     page.evidence["lead"] = (how, confidence) if lead is not None else NONE
@@ -335,6 +338,11 @@ def _fields(reading: _Reading, region: list[Block], headline: Block | None) -> N
                                 and not files.is_attachment_url(url)]
     html = "".join(f"<p>{b.html}</p>" for b in region if b.html and role.get(id(b)) != "author")
     page.body_html = _CLEANER.clean(html) if html else ""
+
+
+def _link_run(block: Block) -> bool:
+    """A block that is only links, two or more: navigation to other pages, never a paragraph of the article."""
+    return len(block.links) >= 2 and link_density(block) >= 0.9 and not block.images
 
 
 def _words(text: str) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from archive.page.content import is_core as is_prose
 from archive.page.markup import HEADINGS, Block
 
 _LISTED_DATE = re.compile(r"\(\d{1,2}/\d{1,2}/\d{4}\)")
+_ANY_DATE = re.compile(r"(?<!\d)\d{1,2}\s*([/.-])\s*\d{1,2}\s*\1\s*(19|20)\d{2}(?!\d)")
 _PAGED = re.compile(r"(^|&)page=\d+")
 _HTML = re.compile(r"<\s*(!doctype\s+html|html|head|body|title|meta|div|p|br|h[1-6]|span|center)[\s>/]",
                    re.IGNORECASE)
@@ -30,10 +32,47 @@ def not_html(body: bytes, text: str, content_type: str | None) -> str:
     return f"not HTML ({mime or 'no content type'})"
 
 
-def is_listing(url: str, links: list[str], blocks: list[Block]) -> bool:
-    """A category listing: items dated "(dd/mm/yyyy)" or a ?page=N pager; or, past the last page, nothing at all
-    next to the headline of a ?page=N URL (a section lists its sub-pages there, whatever the query)."""
-    if any(_LISTED_DATE.search(b.text) for b in blocks) or any(_PAGED.search(urlsplit(u).query) for u in links):
+def listed_items(blocks: list[Block], chrome: set[int]) -> tuple[int, int]:
+    """(items, prose): how many items of a list of articles the page shows outside its chrome, and how many
+    paragraphs of prose it has apart from them. An item is a link whose text reads as a headline (four words or
+    more, most of its block) with a date in its block or one of the two blocks on either side (lists put the date
+    after the title, before it in a cell of its own, or under it, with a summary)."""
+    shown = [b for b in blocks if b.text and id(b) not in chrome]
+    dated = [len(b.text) <= 300 and bool(_ANY_DATE.search(b.text)) for b in shown]
+    items, near = 0, set()
+    for n, block in enumerate(shown):
+        titles = [text for _, text in block.links if len(text.split()) >= 4]
+        if not titles or sum(map(len, titles)) < 0.5 * len(block.text):
+            continue
+        if dated[n] or any(dated[k] and _same_item(block, shown[k]) for k in range(max(0, n - 2), min(len(shown), n + 3))):
+            items += 1
+            near.update(range(n - 2, n + 3))
+    prose = sum(1 for n, b in enumerate(shown) if n not in near and is_prose(b))
+    return items, prose
+
+
+def _same_item(title: Block, date: Block) -> bool:
+    """Whether a date belongs to the title's item: both under the title's parent or grandparent (a table row, a
+    media box), not merely next to it in another list."""
+    box = title.element.getparent()
+    for _ in range(2):
+        if box is None or box.tag in ("body", "html"):
+            return False
+        if date.element is box or any(a is box for a in date.element.iterancestors()):
+            return True
+        box = box.getparent()
+    return False
+
+
+def is_listing(url: str, links: list[str], blocks: list[Block], chrome: set[int] = frozenset()) -> bool:
+    """A category listing: three dated article links or more outside the chrome, or fewer with no prose of its own
+    (two paragraphs or more) or with a ?page=N pager; items dated "(dd/mm/yyyy)"; or, past the last page, nothing at all next to the
+    headline of a ?page=N URL (a section lists its sub-pages there, whatever the query)."""
+    items, prose = listed_items(blocks, chrome)
+    paged = any(_PAGED.search(urlsplit(u).query) for u in links)
+    listed = any(_LISTED_DATE.search(b.text) for b in blocks if id(b) not in chrome)
+    # One paragraph apart from the items is a footer's address as often as a page's text: prose is two or more.
+    if items >= 3 or (items and prose < 2) or listed or paged:
         return True
     if not _PAGED.search(urlsplit(url).query):
         return False

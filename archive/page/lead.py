@@ -1,6 +1,6 @@
 """The lead: the first paragraph only where the page sets it apart (bold or italic throughout, a heading-styled
-summary, a summary block of its own, a sapo/summary/lead class). Chapters and documents have none, and a plain
-first paragraph is body, not lead."""
+summary, a summary block of its own, a sapo/summary/lead class). A plain first paragraph is body, not lead,
+whatever its length or the page's kind."""
 
 from __future__ import annotations
 
@@ -14,12 +14,11 @@ _SUMMARY_CLASS = re.compile(r"(^|[\s_-])(sapo|summary|lead|lede|tom-?tat|tomtat|
 LEAD_MIN = 40
 
 
-def find(blocks: list[Block], layout: Layout, news: bool) -> tuple[Block | None, str, float]:
+def find(blocks: list[Block], layout: Layout) -> tuple[Block | None, str, float]:
     """(the lead block, evidence, confidence) among the article's text blocks in order, or (None, "none", 0).
 
-    `news`: the page is a news article or overview page, whose CMS may print the lead as a plain paragraph; a
-    short first paragraph of one sentence ahead of at least two more is then taken, with low confidence.
-    Chapters and documents never get that benefit of the doubt."""
+    Never a first paragraph by its position alone: a plain first paragraph looks like every other one to a
+    reader, so it is body (a short first sentence is as often an article's opening as a summary)."""
     if len(blocks) < 2:
         return None, "none", 0.0
     first = blocks[0]
@@ -36,8 +35,6 @@ def find(blocks: list[Block], layout: Layout, news: bool) -> tuple[Block | None,
         return first, "italic", 0.7
     if _apart(first, blocks[1:], layout):
         return first, "own-block", 0.6
-    if news and len(blocks) >= 3 and len(text) <= 300 and text.count(". ") == 0 and text.endswith((".", "!", "?")):
-        return first, "news-first-paragraph", 0.4
     return None, "none", 0.0
 
 

@@ -26,6 +26,7 @@ BLOCK_TAGS = frozenset({
 SKIP_TAGS = frozenset({
     "head", "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed", "applet",
     "button", "select", "option", "textarea", "input", "svg", "math", "canvas", "audio", "video", "map"})
+_CONTROLS = frozenset({"input", "select", "textarea"})  # buttons are not: a font-size bar is no form
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _KEPT_INLINE = frozenset({"b", "strong", "em", "i", "sub", "sup"})
 _BOLD = frozenset({"b", "strong"})
@@ -57,6 +58,7 @@ class Block:
     links: list[tuple[str, str]] = field(default_factory=list)  # (href as written, link text)
     bold: bool = False  # all of its text is bold
     italic: bool = False  # all of its text is italic
+    controls: bool = False  # it holds form controls (a poll's radio buttons, a form's fields): a form, not prose
 
     @property
     def tag(self) -> str:
@@ -103,6 +105,7 @@ class Reader:
         self.images: list[lxml_html.HtmlElement] = []
         self.links: list[tuple[str, str]] = []
         self.chars = self.bold_chars = self.italic_chars = 0
+        self.controls = False
 
     def _flush(self) -> None:
         text = squash("".join(self.pieces))
@@ -110,7 +113,8 @@ class Reader:
             markup = "".join(self.markup) + "".join(f"</{name}>" for _, name in reversed(self.open))
             self.blocks.append(Block(self.owner, text, markup.strip(), self.images, self.links,
                                      bold=self.chars > 0 and self.bold_chars == self.chars,
-                                     italic=self.chars > 0 and self.italic_chars == self.chars))
+                                     italic=self.chars > 0 and self.italic_chars == self.chars,
+                                     controls=self.controls))
         self._reset()
 
     def _text(self, text: str, bold: bool, italic: bool) -> None:
@@ -126,7 +130,9 @@ class Reader:
             self._text(element.text, bold, italic)
         for child in element:
             tag = child.tag
-            if isinstance(tag, str) and tag not in SKIP_TAGS:
+            if tag in _CONTROLS:
+                self.controls = True
+            elif isinstance(tag, str) and tag not in SKIP_TAGS:
                 if tag in BLOCK_TAGS:
                     self._flush()
                     outer, self.owner = self.owner, child

@@ -7,6 +7,7 @@ names are cut from either end is evidence for a candidate, never the answer on i
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import html as lxml_html
 
@@ -19,17 +20,23 @@ SITE_NAMES = ("Cổng thông tin điện tử huyện Thọ Xuân - Thanh Hóa",
 FIXED_LABEL = "Chiến lược - Định Hướng - Quy hoạch"  # printed above every headline, whatever the category
 _FOLDED_NAMES = frozenset(fold(name) for name in SITE_NAMES)
 _FOLDED_LABEL = fold(FIXED_LABEL)
+_PORTAL_PREFIX = re.compile(r"(cong thong tin( dien tu)?|cong ttdt|trang thong tin dien tu)\b")
+_NAME_WORDS = re.compile(r"\b(ubnd|uy ban nhan dan|huyen|tinh|tho|xuan|thanh|hoa)\b|[-|:,.]")
 _SEPARATOR = re.compile(r"(\s+[-–—|:»›·]\s+|\s*[|»›]\s*|\s*::\s*)")
 _SENTENCE_END = (".", "!", "?", ";", "…")
 
 
+@lru_cache(maxsize=16384)  # asked of every block and of every cut of <title>
 def is_site_name(text: str) -> bool:
     if len(text) > 90:
         return False
     folded = fold(squash(text))
     if folded in _FOLDED_NAMES:
         return True
-    return folded.startswith(("cong thong tin", "cong ttdt", "trang thong tin dien tu")) and "tho xuan" in folded
+    # "Cổng thông tin điện tử [UBND] huyện Thọ Xuân[ - tỉnh Thanh Hóa]": a portal's name is its kind and its place,
+    # nothing more; "Cổng ... Thọ Xuân | Lịch sử Đảng bộ huyện Thọ Xuân" holds a headline after the name.
+    prefix = _PORTAL_PREFIX.match(folded)
+    return prefix is not None and "tho xuan" in folded and not _NAME_WORDS.sub("", folded[prefix.end():]).strip()
 
 
 def is_fixed_label(text: str) -> bool:
@@ -76,11 +83,28 @@ def similarity(text: str, hints: list[str]) -> float:
         if min(len(a), len(b)) >= 15 and (a.startswith(b) or b.startswith(a) or a.endswith(b)):
             best = max(best, 0.85)
             continue
+        if _tail_of(a, b):
+            best = max(best, 0.85)
+            continue
         ta, tb = set(a.split()), set(b.split())
         if ta and tb:
             overlap = len(ta & tb) / len(ta | tb)
             best = max(best, overlap if overlap >= 0.6 else 0.0)
     return best
+
+
+def _tail_of(shown: str, hint: str) -> bool:
+    """Whether the shown heading (folded) is the last part of the head's headline: "Phần kết" of "Lịch sử Đảng bộ
+    huyện Thọ Xuân - Tập 1 - Phần kết"."""
+    return len(hint) > len(shown) + 3 and hint.endswith(shown) and bool(
+        _SEPARATOR.fullmatch(hint[-len(shown) - 3:-len(shown)]) or hint[-len(shown) - 2:-len(shown)] == ": ")
+
+
+def fuller(text: str, hints: list[str]) -> str:
+    """The headline to store: the head's when the page shows only its last part (a book's chapter heading under
+    the book's name), else the shown one. The head's names the page fully; the shown part alone is ambiguous."""
+    shown = fold(text)
+    return next((hint for hint in hints if _tail_of(shown, fold(hint))), text)
 
 
 def headline_candidate(block: Block, density: float) -> bool:

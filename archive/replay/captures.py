@@ -26,7 +26,7 @@ from archive.replay.records import (CaptureError, HttpResponse, archived_headers
                                     read_capture, read_record, record_status)
 from archive.replay.spellings import spellings
 from archive.urls import identity_key, normalise
-from archive.warc.writer import PROFILES
+from archive.warc.files import PROFILES
 
 # What the web UI and tests import from here, the records' error and response types included.
 __all__ = ["VIETNAM", "Capture", "CaptureError", "HttpResponse", "article_captures", "as_moment", "capture",

@@ -1,7 +1,8 @@
 """One WARC record read back from where the index says it is, and the HTTP response it holds.
 
 The index (`warc_records`) gives each record's file, the offset of its gzip member and the member's length: the
-member is read alone, parsed by warcio, and checked to be the record asked for.
+member is read alone (`archive.warc.files.record_at`) and checked to be the record asked for; its body is decoded by
+`archive.warc.content_encoding`.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord
 
 from archive.warc.content_encoding import decoded
-from archive.warc.files import OPEN_SUFFIX
+from archive.warc.files import record_at
 
 if TYPE_CHECKING:
     from archive.replay.captures import Capture
@@ -50,44 +50,19 @@ class HttpResponse:
         return self.header("Content-Type")
 
 
-def read_member(warc_dir: Path, filename: str, offset: int, length: int) -> bytes:
-    """The gzip member at `offset` of a WARC file of `warc_dir`, `length` bytes, still compressed."""
+def read_record(warc_dir: Path, filename: str, offset: int, length: int) -> ArcWarcRecord:
+    """The record whose gzip member is at `offset` of `filename` (`archive.warc.files.record_at`, a file still being
+    written included); CaptureError names what is wrong."""
     if not filename or Path(filename).name != filename or filename in (".", ".."):
         raise CaptureError(f"WARC file name {filename!r} is not a bare file name")
-    path = Path(warc_dir) / filename
-    # A file a running crawl is still writing is `….open` until it is closed (renamed): the records indexed in it are
-    # complete already. The closed name is tried again last, in case the rename fell between the two attempts.
-    for candidate in (path, path.with_name(filename + OPEN_SUFFIX), path):
-        try:
-            with open(candidate, "rb") as fh:
-                fh.seek(offset)
-                data = fh.read(length)
-            break
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            raise CaptureError(f"WARC file {filename} cannot be read: {exc}") from None
-    else:
-        raise CaptureError(f"WARC file {filename} is missing from {warc_dir}")
-    if len(data) != length:
-        raise CaptureError(f"WARC file {filename} ends before the record at offset {offset} ({len(data)} of "
-                           f"{length} bytes)")
-    return data
-
-
-def parse_record(data: bytes, where: str) -> ArcWarcRecord:
-    """The one record a gzip member holds, its payload unread (`raw_stream`)."""
     try:
-        return next(iter(ArchiveIterator(BytesIO(data), ensure_http_headers=False)))
-    except StopIteration:
-        raise CaptureError(f"no WARC record at {where}") from None
-    except Exception as exc:  # noqa: BLE001 -- warcio raises ArchiveLoadFailed and others on damaged data
-        raise CaptureError(f"unreadable WARC record at {where}: {exc}") from None
-
-
-def read_record(warc_dir: Path, filename: str, offset: int, length: int) -> ArcWarcRecord:
-    """The record whose gzip member is at `offset` of `filename`."""
-    return parse_record(read_member(warc_dir, filename, offset, length), f"{filename}:{offset}")
+        return record_at(Path(warc_dir) / filename, offset, length)
+    except FileNotFoundError:
+        raise CaptureError(f"WARC file {filename} is missing from {warc_dir}") from None
+    except OSError as exc:
+        raise CaptureError(f"WARC file {filename} cannot be read: {exc}") from None
+    except ValueError as exc:
+        raise CaptureError(f"WARC file {filename}: {exc}") from None
 
 
 def http_status(record: ArcWarcRecord) -> int | None:
@@ -114,7 +89,7 @@ def record_status(warc_dir: Path, filename: str, offset: int, length: int) -> tu
 def read_capture(warc_dir: Path, cap: Capture) -> tuple[ArcWarcRecord, bytes]:
     """The record of a capture and its payload bytes as stored (still content-encoded)."""
     where = f"{cap.filename}:{cap.offset}"
-    record = parse_record(read_member(warc_dir, cap.filename, cap.offset, cap.length), where)
+    record = read_record(warc_dir, cap.filename, cap.offset, cap.length)
     found = record.rec_headers.get_header("WARC-Record-ID", "")
     if found != cap.record_id:
         raise CaptureError(f"{where} holds {found or 'no record id'}, not {cap.record_id}: the index is out of date")
