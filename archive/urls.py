@@ -3,39 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-import yaml
 
 from w3lib.url import canonicalize_url, safe_url_string
 
-SITE_FILE = Path(__file__).with_name("sites") / "thoxuan.yaml"
+from archive.site import SITE
 
-
-@dataclass(frozen=True)
-class Site:
-    """The facts of one portal (archive/sites/NAME.yaml): its hosts, start pages, requisite hosts, renames."""
-
-    name: str
-    title: str
-    hosts: tuple[str, ...]  # main host first: the order of preference of canonical addresses
-    home_path: str
-    start_urls: tuple[str, ...]
-    requisite_hosts: tuple[str, ...]
-    category_renames: tuple[tuple[str, str], ...]  # longest first
-
-    @classmethod
-    def load(cls, path: Path) -> Site:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        renames = sorted(dict(data.get("category_renames") or {}).items(), key=lambda item: -len(item[0]))
-        return cls(name=data["name"], title=data.get("title", ""), hosts=tuple(data["hosts"]),
-                   home_path=data["home_path"].rstrip("/"), start_urls=tuple(data["start_urls"]),
-                   requisite_hosts=tuple(data.get("requisite_hosts") or ()), category_renames=tuple(renames))
-
-
-SITE = Site.load(SITE_FILE)
 MAIN_HOST = SITE.hosts[0]
 ALIAS_HOST = SITE.hosts[1] if len(SITE.hosts) > 1 else SITE.hosts[0]
 PORTAL_HOSTS = SITE.hosts

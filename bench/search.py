@@ -30,7 +30,8 @@ from archive.page import records  # noqa: E402
 
 from archive.db import schema
 from archive.db.search import fts_query, search  # noqa: E402
-from archive.db.store import Archive, Content, iso  # noqa: E402
+from archive.db.content import Content, iso  # noqa: E402
+from archive.db.store import Archive  # noqa: E402
 
 # Ten queries, each also typed without its diacritics: common words first, rare names last.
 QUERIES = ["Thọ Xuân", "Đảng bộ", "nông thôn mới nâng cao", "cải cách hành chính", "Lễ hội Lê Hoàn",

@@ -11,7 +11,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 import browse
-from archive.db.store import NoArchive, open_read_only
+from archive.db.reader import NoArchive, open_read_only
 
 METADATA = Path(__file__).with_name("metadata.yml")
 SETTINGS = {

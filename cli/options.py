@@ -27,7 +27,7 @@ class Failure(click.ClickException):
 
 def reading(archive_dir: Path):
     """The database of the existing archive in `archive_dir`, opened read-only (a reader never creates one)."""
-    from archive.db.store import NoArchive, open_read_only
+    from archive.db.reader import NoArchive, open_read_only
 
     try:
         return open_read_only(archive_dir)

@@ -48,3 +48,16 @@ def test_a_last_sentence_is_no_author():
     got = read(page(f"<article>{HEAD}<p>{P1}</p><p>{P2}</p><p>{P3}</p></article>"))
     assert got.author == "" and got.evidence["author"] == ("none", 0.0)
     assert got.body[-1] == P3
+
+
+@pytest.mark.parametrize("figure, author", [
+    # The image's own block holds its caption: the name after it is the signature, not a second caption.
+    ("<div align='center'>{img}<br><i>Quang cảnh hội nghị</i></div>", "Lê Thị Hạnh"),
+    # An image with nothing in its block: the short line after it is its caption, never the author.
+    ("<div align='center'>{img}</div>", ""),
+])
+def test_a_name_after_the_last_image(figure, author):
+    img = '<img src="/documents/20182/0/hoi-nghi.jpg" width="600">'
+    got = read(page(f"<article>{HEAD}<p>{P1}</p><p>{P2}</p>{figure.format(img=img)}"
+                    f"<p align='right'><b>Lê Thị Hạnh</b></p></article>"))
+    assert got.author == author and got.body == [P1, P2]

@@ -90,3 +90,12 @@ def test_a_documents_register_facts_are_no_body_and_no_lead(facts):
     got = read(page(f"<article><h2>{HEADLINE}</h2><div>Đăng lúc: 13/12/2022</div>{facts}<div><p>{P1}</p><p>{P2}</p>"
                     f"<p>{P3}</p></div></article>"))
     assert got.body == [P1, P2, P3] and got.lead == ""
+
+
+def test_a_line_of_other_articles_led_by_its_label_is_chrome():
+    # A label and its links on one line (single <br>s between them): the related list, not the article's last line.
+    others = ('<div><b>Các tin khác:</b><br>» <a href="/web/trang-chu/x/a.html">Lễ hội Lê Hoàn năm 2022 tại xã Xuân '
+              'Lập</a> (01/03/2022)<br>» <a href="/web/trang-chu/x/b.html">Hội nghị Ban Chấp hành Đảng bộ huyện lần '
+              'thứ 12</a> (02/02/2022)</div>')
+    got = read(page(f"<div>{HEAD}<p>{P1}</p><p>{P2}</p>{SIGNATURE}{others}</div>"))
+    assert got.body == [P1, P2] and got.author == "Lê Thị Hạnh"

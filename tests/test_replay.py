@@ -300,7 +300,7 @@ def test_index_has_a_line_per_response_and_revisit(exported: tuple[Archive, Path
     lines = (dest / "collections/portal/indexes/index.cdxj").read_text().splitlines()
     assert lines == sorted(lines)
     entries = [(line.split(" ", 2)[1], json.loads(line.split(" ", 2)[2])) for line in lines]
-    assert len(entries) == archive.page.records
+    assert len(entries) == archive.records
     assert {e["filename"] for _, e in entries} == {
         "portal-20250314083000-00000-test.warc.gz", "portal-20250315083000-00000-test.warc.gz"}
     by_url = {(e["url"], stamp): e for stamp, e in entries}
@@ -313,7 +313,7 @@ def test_cdxj_index_counts_what_it_wrote(tmp_path: Path) -> None:
     archive = write_archive(tmp_path / "warcs")
     out = tmp_path / "out" / "all.cdxj"
     closed = sorted(archive.warc_dir.glob("*.warc.gz"))
-    assert replay.cdxj_index(closed, out) == archive.page.records == len(out.read_text().splitlines())
+    assert replay.cdxj_index(closed, out) == archive.records == len(out.read_text().splitlines())
     assert replay.cdxj_index([], out) == 0
     assert not list(out.parent.glob("*.tmp"))
 

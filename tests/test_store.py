@@ -339,3 +339,12 @@ def test_two_processes_write_while_a_third_reads(tmp_path):
         assert reader.db["articles"].count == 80 >= seen
         assert [r["status"] for r in reader.db["crawl_runs"].rows] == ["completed", "completed"]
         assert len(search(reader, "nguoi dan", limit=100)) == 80
+
+
+def test_a_dated_article_without_a_lead_under_two_categories_is_one_article_by_its_body(archive, run):
+    """Pages that set no lead apart have none: the same title, date and whole body under two paths are one article."""
+    one = archive.save_page(run, article(f"{MAIN}/tin-tuc-su-kien/xay-dung-dang/hoi-nghi.html", lead=""), FETCHED)
+    two = archive.save_page(run, article(f"{MAIN}/tin-tuc-su-kien/kinh-te-xa-hoi/hoi-nghi.html", lead=""), FETCHED)
+    assert one == two and archive.db["article_versions"].count == 1
+    edited = article(f"{MAIN}/tin-tuc-su-kien/hoi-nghi.html", lead="", body=["Một đoạn khác hẳn."])
+    assert archive.save_page(run, edited, FETCHED) != one

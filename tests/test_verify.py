@@ -7,7 +7,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from archive.db.store import Archive, open_read_only
+from archive.db.store import Archive
+from archive.db.reader import open_read_only
 from archive.operations.verify import verify
 from test_cli import one_line_error, portal_archive
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from sqlite_utils import Database
 
 from archive.db import schema
-from archive.db.store import iso, normalise
+from archive.db.content import iso, normalise
 
 
 class History:

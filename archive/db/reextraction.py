@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from archive import urls
 from archive.db import schema
-from archive.db.store import Content, media_key
+from archive.db.content import Content, media_key
 from archive.db.versions import PARTS
 from archive.page.records import Page
 from archive.text import nfc

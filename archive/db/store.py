@@ -8,14 +8,10 @@ import json
 import mimetypes
 import os
 import re
-import sqlite3
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
-from urllib.parse import urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 from PIL import Image
 from sqlite_utils import Database
@@ -27,9 +23,9 @@ from archive.db import schema
 from archive import urls
 
 from archive.db import versions
-from archive.text import fold, nfc, safe_filename
+from archive.db.content import Content, iso, media_key, normalise, now
+from archive.text import nfc, safe_filename
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 RUN_STATUSES = ("completed", "failed", "interrupted", "recovered")
 RUN_COUNTS = ("pages", "articles_new", "articles_changed", "articles_removed", "not_modified", "errors", "bytes")
 # sqlite-utils update() conversions that widen a first_seen..last_seen span to include the new time.
@@ -43,130 +39,9 @@ EXTENSIONS = {
 }
 
 
-def iso(moment: datetime) -> str:
-    """ISO 8601 in Vietnam time with its offset (+07:00); a naive datetime is taken to be Vietnam time already."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=VIETNAM)
-    return moment.astimezone(VIETNAM).isoformat(timespec="seconds")
-
-
-def now() -> str:
-    return iso(datetime.now(VIETNAM))
-
-
-def media_key(url: str) -> str:
-    """An image or attachment URL with the portal's hosts and schemes made one, so they do not count as edits."""
-    url = normalise(url)
-    parts = urlsplit(url)
-    if (parts.hostname or "") in urls.PORTAL_HOSTS:
-        return urlunsplit(("https", urls.MAIN_HOST, parts.path, parts.query, ""))
-    return url
-
-
-def normalise(url: str) -> str:
-    try:
-        return urls.normalise(url)
-    except ValueError:  # a URL too broken to canonicalise is still worth its row
-        return url
-
-
 def extension(mime: str) -> str:
     ext = EXTENSIONS.get(mime) or mimetypes.guess_extension(mime) or ""
     return ext if ext[1:].isalnum() and ext.isascii() else ".bin"
-
-
-@dataclass(frozen=True)
-class Content:
-    """The fields of a page that make a version: anything else changing (noise, markup, URL) is not an edit."""
-
-    title: str
-    published: str | None
-    published_precision: str
-    lead: str
-    paragraphs: tuple[str, ...]
-    author: str
-    images: tuple[records.ImageRef, ...]
-    attachments: tuple[records.AttachmentRef, ...]
-
-    @classmethod
-    def of(cls, page: records.Page) -> Content:
-        return cls(
-            title=nfc(page.title), published=iso(page.published) if page.published else None,
-            published_precision=page.published_precision, lead=nfc(page.lead),
-            paragraphs=tuple(nfc(p) for p in page.body), author=nfc(page.author),
-            images=tuple(records.ImageRef(normalise(i.url), nfc(i.caption), nfc(i.alt), nfc(i.src))
-                         for i in page.images),
-            attachments=tuple(records.AttachmentRef(normalise(a.url), nfc(a.filename), nfc(a.link_text))
-                              for a in page.attachments),
-        )
-
-    @property
-    def body(self) -> str:
-        return "\n\n".join(self.paragraphs)
-
-    @property
-    def captions(self) -> str:
-        return "\n".join(i.caption for i in self.images if i.caption)
-
-    @property
-    def digest(self) -> str:
-        canonical = [self.title, self.published, self.lead, list(self.paragraphs), self.author,
-                     [[media_key(i.url), i.caption] for i in self.images],
-                     [[media_key(a.url), a.filename, a.link_text] for a in self.attachments]]
-        return hashlib.sha256(json.dumps(canonical, ensure_ascii=False).encode()).hexdigest()
-
-    def current_fields(self) -> dict[str, Any]:
-        """The columns of `articles` that follow the latest version, search columns included."""
-        return self.fields_of(self.title, self.published, self.published_precision, self.author, self.lead,
-                              self.body, self.captions)
-
-    @staticmethod
-    def fields_of(title: str, published: str | None, precision: str | None, author: str, lead: str, body: str,
-                  captions: str) -> dict[str, Any]:
-        return {
-            "title": title, "published": published, "published_precision": precision, "author": author,
-            "lead": lead, "body": body, "captions": captions, "folded": fold(f"{title}\n{lead}\n{body}\n{captions}"),
-        }
-
-
-class NoArchive(Exception):
-    """No archive at a path, or one whose database cannot be read; the message says what to do."""
-
-
-def open_read_only(directory: str | Path) -> Database:
-    """The database of an existing archive, for reading: never creates, migrates or writes anything.
-
-    A read-only directory (a backup, a mounted copy) can still be read; a damaged database is named as such, with
-    the way to make it again from the WARC files.
-    """
-    path = Path(directory) / "archive.db"
-    if not path.is_file():
-        raise NoArchive(f"no archive in {directory} (no archive.db there: crawl first, or check --archive)")
-    uri = path.absolute().as_uri()
-    try:
-        try:
-            conn = _probe(f"{uri}?mode=ro")
-        except sqlite3.OperationalError:
-            # WAL needs its -shm file, which a read-only directory cannot get; with no -wal file there is nothing
-            # uncommitted to read, so the file alone is the whole database.
-            wal = path.with_name(path.name + "-wal")
-            if os.access(path.parent, os.W_OK) or (wal.exists() and wal.stat().st_size):
-                raise
-            conn = _probe(f"{uri}?immutable=1")
-    except sqlite3.DatabaseError as exc:
-        raise NoArchive(f"{path} cannot be read ({exc}): if it is damaged, `portal-archive rebuild --archive "
-                        f"{directory} NEW` makes a new archive from its WARC files") from None
-    return Database(conn)
-
-
-def _probe(uri: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(uri, uri=True, timeout=schema.BUSY_TIMEOUT_MS / 1000)
-    try:
-        conn.execute("select count(*) from sqlite_master").fetchone()  # "file is not a database" shows here
-    except BaseException:
-        conn.close()
-        raise
-    return conn
 
 
 class Archive:
@@ -266,9 +141,9 @@ class Archive:
         row = self.db.execute("select article_id from url_aliases where identity_key = ? limit 1", [key]).fetchone()
         if row:
             return row[0]
-        # Without a title and a lead or a body there is too little to tell two pages apart: better two articles than
-        # one wrong. Pages that set no lead apart are matched on their whole body instead.
-        if not (content.title and (content.lead or content.body)):
+        # Without a title and a lead there is too little to tell two pages apart: better two articles than one
+        # wrong. Pages that set no lead apart are matched on their date and whole body instead.
+        if not (content.title and (content.lead or (content.published and content.body))):
             return None
         row = self.db.execute(
             "select id from articles where title = ? and lead = ? and published is ? and (? != '' or body = ?) "

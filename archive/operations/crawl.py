@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.db.store import NoArchive, open_read_only
+from archive.db.reader import NoArchive, open_read_only
 from archive.operations.child import BUSY, FAILED, OK, USAGE, exit_status, run_child, signal_name
 from archive.operations.lock import Lock, Locked, archive_lock
 from archive.operations.state import UnsafeDeletion, job_name_problem, remove, state_dir

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.db import reextraction
-from archive.db.store import Archive, Content
+from archive.db.content import Content
+from archive.db.store import Archive
 from archive.page.extract import extract
 from archive.replay.captures import CaptureError, capture, read_response
 

@@ -123,10 +123,19 @@ def _mark_chrome(layout: Layout) -> None:
             layout.chrome.add(id(block))
             for member in _section(layout, index, core_total):
                 layout.chrome.add(id(member))
-        elif (is_widget(text) or (_TAG_LINE.match(text) and len(text) <= 300)
+        elif (is_widget(text) or (_TAG_LINE.match(text) and len(text) <= 300) or _led_by_section_label(block)
               or (block.controls and len(text) <= 100)):  # a poll's answer, a form's field label
             layout.chrome.add(id(block))
     _mark_facts(layout)
+
+
+def _led_by_section_label(block: Block) -> bool:
+    """A line opening with a section label and otherwise its links: `Các tin khác: » Tin A (01/03/2022) » Tin B`."""
+    label = SECTION.match(block.text)
+    if label is None or not block.links or not block.text[label.end():].lstrip().startswith(":"):
+        return False
+    linked = sum(len(text) for _, text in block.links)
+    return linked >= 0.6 * (len(block.text) - label.end())
 
 
 def _mark_facts(layout: Layout) -> None:

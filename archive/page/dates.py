@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 
-VN_TIME = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+from archive.site import TIMEZONE as VN_TIME  # the portal's dates are local time
 
 _DATE = re.compile(r"(?<![\d/.:-])(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*((?:19|20)\d{2})(?![\d/])")
 _TIME = re.compile(r"(?<![\d/.])([01]?\d|2[0-3])\s*[:hH]\s*([0-5]\d)(?:\s*:\s*([0-5]\d))?(?![\d/])")

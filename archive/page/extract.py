@@ -17,7 +17,7 @@ from archive.page import attachments as files
 from archive.page import author as authors
 from archive.page import lead as leads
 from archive.page.addresses import Addresses, base_url
-from archive.page.captions import assign, pictures
+from archive.page.captions import assign, caption_style, pictures
 from archive.page.content import Layout, is_core, is_section_label, lay_out, link_density
 from archive.page.dates import VN_TIME, DateLine, date_line
 from archive.page.images import image_source, is_image_url
@@ -295,7 +295,9 @@ def _fields(reading: _Reading, region: list[Block], headline: Block | None) -> N
         last = texts[-1]
         sequence = [b for b in region if (b.text or pictures(b)) and id(b) not in role]
         previous = sequence[sequence.index(last) - 1] if sequence.index(last) > 0 else None
-        confidence = authors.signature(last, bool(previous is not None and pictures(previous)))
+        # A name right after an image may be its caption; not when the image's own block already holds one.
+        uncaptioned = previous is not None and pictures(previous) and not caption_style(previous)[0]
+        confidence = authors.signature(last, bool(uncaptioned))
         if confidence >= 0.6:
             page.author, role[id(last)] = authors.signature_text(last.text), "author"
             page.evidence["author"] = ("signature", confidence)

@@ -1,8 +1,10 @@
 """Reading a portal page's markup: bytes decoded, HTML parsed leniently, the page cut into text blocks.
 
 A block is the run of inline content between two block-level boundaries: a paragraph with its links, an image in
-its own paragraph or table cell, a heading, a list item. Extraction reasons about blocks in document order and
-never about class names, so a page reads the same whichever markup variant wrote it.
+its own paragraph or table cell, a heading, a list item. Two or more `<br>` in a row (only whitespace or `&nbsp;`
+between them) end a block too: old FrontPage and ASP portals write a whole article as one element of
+`<br><br>`-separated paragraphs, and a reader sees paragraphs there. Extraction reasons about blocks in document
+order and never about class names, so a page reads the same whichever markup variant wrote it.
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ class Reader:
         self.links: list[tuple[str, str]] = []
         self.chars = self.bold_chars = self.italic_chars = 0
         self.controls = False
+        self.breaks = 0  # <br>s since the last text or image: the second one ends a paragraph
 
     def _flush(self) -> None:
         text = squash("".join(self.pieces))
@@ -121,6 +124,8 @@ class Reader:
         self.pieces.append(text)
         self.markup.append(escape(text, quote=False))
         count = len(text) - sum(map(text.count, (" ", "\n", "\t", "\r", "\xa0")))
+        if count:
+            self.breaks = 0
         self.chars += count
         self.bold_chars += count if bold else 0
         self.italic_chars += count if italic else 0
@@ -140,15 +145,28 @@ class Reader:
                     self._flush()
                     self.owner = outer
                 elif tag == "br":
-                    self.pieces.append(" ")
-                    self.markup.append("<br>")
+                    self._break()
                 elif tag == "img":
+                    self.breaks = 0
                     self.images.append(child)
                     self.markup.append(self.image_html(child))
                 else:
                     self._inline(child, tag, bold, italic)
             if child.tail:
                 self._text(child.tail, bold, italic)
+
+    def _break(self) -> None:
+        """A `<br>`: a line break inside the paragraph, or, the second in a row, the paragraph's end."""
+        self.breaks += 1
+        if not (self.chars or self.images):
+            return  # breaks before any content: spacing, nothing to keep
+        if self.breaks < 2:
+            self.pieces.append(" ")
+            self.markup.append("<br>")
+            return
+        while self.markup and (self.markup[-1] == "<br>" or not self.markup[-1].strip()):
+            self.markup.pop()  # the first break and the spacing after it end the paragraph, not belong to it
+        self._flush()
 
     def _inline(self, child: lxml_html.HtmlElement, tag: str, bold: bool, italic: bool) -> None:
         start = ""

@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 
 from warcio.recordloader import ArcWarcRecord
 
-from archive.db.store import VIETNAM  # the portal's time zone: naive dates of the archive are in it
+from archive.site import TIMEZONE as VIETNAM  # the portal's time zone: naive dates of the archive are in it
 from archive.replay.records import (CaptureError, HttpResponse, archived_headers, decoded_body, http_status,
                                     read_capture, read_record, record_status)
 from archive.replay.spellings import spellings

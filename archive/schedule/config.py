@@ -20,8 +20,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from archive.operations.state import job_name_problem
+from archive.site import SITE
 
-DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_TIMEZONE = SITE.timezone  # the portal's, unless schedule.yaml says otherwise
 COVERS = ("discover", "recheck", "full")
 TOP_KEYS = ("timezone", "archive", "recheck", "jobs")
 JOB_KEYS = ("trigger", "covers", "settings", "enabled")

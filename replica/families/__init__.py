@@ -7,7 +7,7 @@ markup seed draws a family's parameters (orders, positions, which of its forms),
 is named. `classic` is replica/markup.py's renderer, the default, whose `--variant` renames classes and nests
 wrappers. docs/replica.md ("Template families") tabulates which patterns each family exercises.
 
-Three families are held out (`HOLDOUT`, in `replica/families/holdout/`): they exist to measure how an extractor
+Some families are held out (`HOLDOUT`, in `replica/families/holdout/`): they exist to measure how an extractor
 does on markup it was not tuned on. Whoever tunes the extractor must not read their code or their pages while
 tuning; score on them only after (`replica.score`).
 """

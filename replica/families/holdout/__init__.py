@@ -6,8 +6,10 @@ nor pages rendered with these families, while tuning: only score on them afterwa
 `replica.families.HOLDOUT`; what they exercise is summarised, without their markup, in docs/replica.md.
 """
 
+from replica.families.holdout.ckeditor import CkPrint
 from replica.families.holdout.legacy import LegacyBr
 from replica.families.holdout.magazine import Magazine
+from replica.families.holdout.microdata import SchemaDl
 from replica.families.holdout.sharepoint import SpNews
 
-HOLDOUT_CLASSES = (LegacyBr, Magazine, SpNews)
+HOLDOUT_CLASSES = (LegacyBr, Magazine, SpNews, CkPrint, SchemaDl)
