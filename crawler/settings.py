@@ -7,6 +7,8 @@ documented in docs/settings.md.
 
 import os
 
+from archive.site import SITE
+
 BOT_NAME = "portal-archive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -46,7 +48,7 @@ PORTAL_MAX_FILE_SIZE = 50 * 1024 * 1024
 PORTAL_MAX_LISTING_PAGES = 1000
 # Images, styles, scripts and files are fetched from the portal's hosts and these (and their subdomains) only:
 # the province portal, whose images the portal hot-links.
-PORTAL_REQUISITE_HOSTS = ["thanhhoa.gov.vn"]
+PORTAL_REQUISITE_HOSTS = list(SITE.requisite_hosts)  # from the site file: ["thanhhoa.gov.vn"]
 # Loopback, private, link-local and other non-public addresses are never requested (crawler/middlewares/addresses.py)
 # unless listed here, as networks (10.1.0.0/16) or host names; "*" lets every address through.
 PORTAL_ALLOW_PRIVATE_ADDRESSES = []

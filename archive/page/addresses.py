@@ -10,9 +10,9 @@ from w3lib.url import safe_url_string
 
 from archive.page.images import image_source
 from archive.page.markup import squash
+from archive.site import SITE
 from archive.urls import PORTAL_HOSTS
 
-PROVINCE_HOST = "thanhhoa.gov.vn"  # its images are page requisites that body_html may show
 
 
 class Addresses:
@@ -42,7 +42,7 @@ class Addresses:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         if parts.scheme not in ("http", "https") or not (
-                host in PORTAL_HOSTS or host == PROVINCE_HOST or host.endswith("." + PROVINCE_HOST)):
+                host in PORTAL_HOSTS or any(host == h or host.endswith("." + h) for h in SITE.requisite_hosts)):
             return ""
         return f'<img src="{escape(url)}" alt="{escape(squash(img.get("alt", "")))}">'
 

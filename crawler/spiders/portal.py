@@ -21,6 +21,7 @@ from scrapy.http import Response, TextResponse
 from archive.page.extract import extract
 from archive.db.history import History, due_for_recheck, recheck_policy
 from archive.page.menus import category_labels, wants_labels
+from archive.site import SITE
 from archive.text import disposition_filename
 from archive.page.records import ARTICLE_KINDS
 from archive.urls import (PORTAL_HOSTS, START_URLS, category_of, folder_of, host_of, identity_key, is_article_url,
@@ -37,7 +38,7 @@ class PortalSpider(scrapy.Spider):
     handle_httpstatus_list = [304, 404, 410]  # unchanged, and gone: both are news for the archive
     # Covers both portal hosts and the province portal, whose images pages hot-link. Which pages are followed is
     # decided below (portal hosts only); this only stops redirects and robots.txt requests from leaving.
-    allowed_domains = ["thanhhoa.gov.vn", "thoxuan.vn"]
+    allowed_domains = [*SITE.requisite_hosts, *SITE.hosts]
 
     def __init__(self, start_urls: str | list[str] | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
