@@ -11,7 +11,7 @@ import sqlite3
 import click
 
 from cli.browse import browse, demo
-from cli.crawl import crawl, rebuild
+from cli.crawl import crawl, rebuild, reextract
 from cli.export import export
 from cli.options import Failure
 from cli.read import diff, search, status, verify
@@ -39,5 +39,5 @@ def main() -> None:
     """Archive the Thọ Xuân district portal into WARC files and a searchable SQLite database."""
 
 
-for command in (crawl, search, diff, verify, rebuild, export, schedule_command, run, status, browse, demo, replica):
+for command in (crawl, search, diff, verify, rebuild, reextract, export, schedule_command, run, status, browse, demo, replica):
     main.add_command(command)

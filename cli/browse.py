@@ -18,14 +18,22 @@ from cli.read import search
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 to let other machines in; the UI has no login).")
 @click.option("--port", default=8001, show_default=True, help="Port to listen on.")
-def browse(archive_dir: Path, host: str, port: int) -> None:
+@click.option("--allow-sql/--no-sql", default=None,
+              help="Whether visitors may run their own SQL [default: only when --host is loopback].")
+@click.option("--public-url", default="",
+              help="The address readers reach the UI at, for the Atom feed's links (default: relative links).")
+@click.option("--debug-endpoints", is_flag=True,
+              help="Serve datasette's /-/ introspection pages, which show paths and the Python installation.")
+def browse(archive_dir: Path, host: str, port: int, allow_sql: bool | None, public_url: str,
+           debug_endpoints: bool) -> None:
     """Serve the web UI on the archive: search, articles with their versions and diffs, pages as captured, and
     datasette's tables, SQL and JSON. Read-only: it can run while a crawl writes."""
     from browse.app import serve
 
     reading(archive_dir).close()
     click.echo(f"Browse the archive on http://{host}:{port}/ (Ctrl-C stops)")
-    serve(archive_dir, host=host, port=port)
+    serve(archive_dir, host=host, port=port, allow_sql=allow_sql, public_url=public_url,
+          debug_endpoints=debug_endpoints)
 
 
 @click.command()

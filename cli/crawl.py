@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from archive.operations.child import BUSY
-from cli.options import Failure, archive_option
+from cli.options import Failure, archive_option, reading
 
 
 @click.command()
@@ -69,3 +69,29 @@ def rebuild(archive_dir: Path, dest: Path) -> None:
     click.echo(f"Rebuilt {dest} from {report.files} WARC files: {report.records} records, {report.pages} article "
                f"captures, {report.media} images and files ({report.skipped} responses not stored: errors, "
                f"redirects, robots.txt).")
+
+
+@click.command()
+@archive_option
+def reextract(archive_dir: Path) -> None:
+    """Read every captured page again, from the WARC files, with the current extractor.
+
+    A version whose capture now reads differently is rewritten in place, and versions that now read alike are
+    merged: a better extractor improves the archive without spurious versions. The WARC files are not touched.
+    """
+    from archive.operations.lock import Locked
+    from archive.operations.reextract import reextract as run_reextract
+
+    reading(archive_dir).close()  # a mistyped --archive is an error, never a new archive
+    try:
+        report = run_reextract(archive_dir)
+    except Locked as exc:
+        raise Failure(str(exc), BUSY) from None
+    click.echo(f"Read {report.versions} versions of {report.articles} articles again: {report.rewritten} read "
+               f"differently now, {report.merged} merged into the version before them, {report.changed_articles} "
+               "articles changed.")
+    for error in report.errors:
+        click.echo(f"not read: {error}", err=True)
+    if report.errors:
+        raise Failure(f"{len(report.errors)} captures could not be read (see above); `portal-archive verify` "
+                      "checks the WARC files")

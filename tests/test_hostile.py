@@ -159,7 +159,7 @@ def test_nothing_is_written_outside_the_archive(crawled):
         p for p in changed if not p.startswith("archive/")]
     assert {path: fingerprint(path) for path in WATCHED} == crawled.watched_before
     # Inside the archive, only its own layout: media are named by their digest, never by what a server said.
-    layout = re.compile(r"archive/(archive\.db(-wal|-shm)?|indexes/index\.cdxj"
+    layout = re.compile(r"archive/(archive\.db(-wal|-shm)?|\.lock|indexes/index\.cdxj"
                         r"|warcs/portal-\d{14}-\d{5}-[\w.-]+\.warc\.gz|media/([0-9a-f]{2})/\3[0-9a-f]{62}\.[a-z0-9]+)")
     assert [path for path in changed if not layout.fullmatch(path)] == []
     db = crawled.db()

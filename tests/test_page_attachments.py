@@ -55,3 +55,18 @@ def test_a_label_and_its_links_on_one_line_outside_the_article():
                     f"</tr></table>{files}"))
     assert [a.link_text for a in got.attachments] == ["Kế hoạch (tải về)", "Phụ lục"]
     assert got.body == [P1, P2, P3]
+
+
+@pytest.mark.parametrize("icon_first", [False, True])
+def test_a_table_of_files_with_a_text_link_and_an_icon_link_per_row(icon_first):
+    def row(n: int, href: str, name: str) -> str:
+        cells = [f'<td><a href="{href}">{name}</a></td>', f'<td><a href="{href}" title="Tải về"><i></i></a></td>']
+        return f"<tr><td>{n}</td>{''.join(reversed(cells) if icon_first else cells)}</tr>"
+    table = ("<table><thead><tr><th>STT</th><th>Tên tệp</th><th>Tải về</th></tr></thead><tbody>"
+             f"{row(1, '/c/document_library/download?fileEntryId=7&amp;groupId=2', 'Kế hoạch 963-KH-UBND.pdf')}"
+             f"{row(2, '/web/trang-chu/tai-ve?id=9', 'Phụ lục kèm theo')}</tbody></table>")
+    got = read(page(f"<article>{HEAD}{BODY}</article>", around=f"<div>{table}</div>"))
+    assert [(a.url, a.link_text) for a in got.attachments] == [
+        (f"{HOST}/c/document_library/download?fileEntryId=7&groupId=2", "Kế hoạch 963-KH-UBND.pdf"),
+        (f"{HOST}/web/trang-chu/tai-ve?id=9", "Phụ lục kèm theo")]
+    assert got.body == [P1, P2, P3]

@@ -61,3 +61,18 @@ def test_a_name_after_the_last_image(figure, author):
     got = read(page(f"<article>{HEAD}<p>{P1}</p><p>{P2}</p>{figure.format(img=img)}"
                     f"<p align='right'><b>Lê Thị Hạnh</b></p></article>"))
     assert got.author == author and got.body == [P1, P2]
+
+
+@pytest.mark.parametrize("name", ["Lê Thị Hạnh", '<span itemprop="author">Lê Thị Hạnh</span>'])
+def test_a_source_in_the_articles_footer_below_the_comment_form(name):
+    footer = f"<footer><div>Nguồn: {name}</div></footer>"
+    got = read(page(f"<article>{HEAD}<div><p>{P1}</p><p>{P2}</p><p>{P3}</p></div>{TAGS}{SHARE}{COMMENTS}{footer}"
+                    f"</article>{OTHERS}"))
+    assert got.author == "Lê Thị Hạnh" and got.body == [P1, P2, P3]
+
+
+def test_a_caption_above_the_last_image_is_no_signature():
+    img = '<img src="/documents/20182/0/hoi-nghi.jpg" width="600">'
+    caption = "Đồng chí Lê Đình Hải, Bí thư Huyện ủy phát biểu tại hội nghị"
+    got = read(page(f"<article>{HEAD}<p>{P1}</p><p>{P2}</p><p>{caption}</p><p>{img}</p></article>"))
+    assert got.author == "" and [i.caption for i in got.images] == [caption] and got.body == [P1, P2]

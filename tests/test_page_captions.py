@@ -41,3 +41,17 @@ def test_an_italic_line_before_an_image_with_none_after():
 def test_an_image_without_caption_keeps_the_next_paragraph_as_body():
     got = read(page(f"<article>{HEAD}<p>{IMG}</p><p>{P2}</p><p>{P3}</p></article>"))
     assert [i.caption for i in got.images] == [""] and got.body == [P2, P3]
+
+
+def test_a_plain_short_line_before_an_image_with_none_after():
+    # Themes that print the caption above the picture: a plain short line, the paragraph after is long prose.
+    got = read(page(f"<article>{HEAD}<p>{P3}</p><p>{CAPTION}</p><p>{IMG}</p><p>{P2}</p></article>"))
+    assert [i.caption for i in got.images] == [CAPTION]
+    assert got.body == [P3, P2] and got.evidence["captions"][0] == "short-line"
+
+
+def test_a_caption_after_an_image_is_not_taken_from_before_the_next_one():
+    second = IMG.replace("hoi nghi", "toan canh")
+    got = read(page(f"<article>{HEAD}<p>{P3}</p><p>{IMG}</p><p>{CAPTION}</p><p>Toàn cảnh hội nghị</p>"
+                    f"<p>{second}</p><p>{P2}</p></article>"))
+    assert [i.caption for i in got.images] == [CAPTION, "Toàn cảnh hội nghị"]

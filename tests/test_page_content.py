@@ -28,7 +28,7 @@ CHROME = {
 
 
 @pytest.mark.parametrize("text", ["Chia sẻ | In bài | Gửi email", "Cỡ chữ A- A+ 100%", "Lượt xem: 1234", "Facebook Zalo",
-                                  "date", "Tất cả: 1017728"])
+                                  "date", "Tất cả: 1017728", "| Gửi bạn bè | Về đầu trangLượt xem: 0", "Đã xem: 12"])
 def test_widgets(text):
     assert is_widget(text)
 
@@ -99,3 +99,20 @@ def test_a_line_of_other_articles_led_by_its_label_is_chrome():
               'thứ 12</a> (02/02/2022)</div>')
     got = read(page(f"<div>{HEAD}<p>{P1}</p><p>{P2}</p>{SIGNATURE}{others}</div>"))
     assert got.body == [P1, P2] and got.author == "Lê Thị Hạnh"
+
+
+def test_ckeditor_spans_change_no_paragraph_lead_or_author():
+    # CKEditor wraps every run in font-size and font-family <span>s; the paragraphs, the bold lead (by <strong> or
+    # by style) and the bold right-aligned signature read as without them, the print bar after them is chrome.
+    def span(text: str) -> str:
+        return f'<span style="font-size:14px;"><span style="font-family:Times New Roman">{text}</span></span>'
+    tools = ('<div><a href="javascript:window.print()">Bản in</a> | <a href="mailto:?subject=x">Gửi bạn bè</a> | '
+             '<a href="#top">Về đầu trang</a><span>Lượt xem: 12</span></div>')
+    for lead in (f'<p style="text-align: justify;"><strong>{span(LEAD)}</strong></p>',
+                 f'<p style="text-align: justify; font-weight: bold;">{span(LEAD)}</p>'):
+        body = "".join(f'<p style="text-align: justify;">{span(p)}</p>' for p in (P1, P2, P3))
+        signature = f'<p style="text-align: right;"><strong>{span("Lê Thị Hạnh")}</strong></p>'
+        got = read(page(f"<div><header><h2>{HEADLINE}</h2></header>{lead}<div><i>(Cập nhật lúc 08:15 ngày 13/12/2022)"
+                        f"</i></div><div>{body}{signature}</div>{tools}{OTHERS}</div>"))
+        assert (got.lead, got.body, got.author) == (LEAD, [P1, P2, P3], "Lê Thị Hạnh")
+        assert got.published.isoformat() == "2022-12-13T08:15:00+07:00"

@@ -40,3 +40,14 @@ def test_a_placeholder_alone_is_no_image_and_a_link_gives_the_full_size_file():
     assert [(i.url, i.caption) for i in got.images] == [
         (f"https://thoxuan.thanhhoa.gov.vn{REAL}", "Quang cảnh hội nghị")]
     assert got.body_html.count("<img ") == 1
+
+
+def test_a_lazy_image_and_its_noscript_copy_are_one_image():
+    gif = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+    figure = (f'<p style="text-align:center"><img src="{gif}" data-lazy-src="{REAL}" width="640" height="400">'
+              f'<noscript><img src="{REAL}"></noscript></p><p><em>Quang cảnh hội nghị</em></p>')
+    got = read(page(f"<article><h2>{HEADLINE}</h2><div>Đăng lúc: 13/12/2022</div><p>{P1}</p>{figure}<p>{P2}</p>"
+                    f"<p>{P3}</p></article>"))
+    assert [(i.url, i.caption) for i in got.images] == [
+        (f"https://thoxuan.thanhhoa.gov.vn{REAL}", "Quang cảnh hội nghị")]
+    assert got.body_html.count("<img ") == 1

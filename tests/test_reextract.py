@@ -96,3 +96,20 @@ def test_reextract_refuses_a_missing_archive(tmp_path):
     with pytest.raises(FileNotFoundError, match="no archive"):
         reextract(tmp_path / "nowhere")
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_the_command_reports_refuses_a_missing_archive_and_waits_for_no_crawl(crawled, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(crawled, copy)
+    run = lambda archive: subprocess.run([sys.executable, "-m", "cli", "reextract", "--archive", str(archive)],  # noqa: E731
+                                         capture_output=True, text=True)
+    done = run(copy)
+    assert done.returncode == 0, done.stderr
+    assert "0 read differently now, 0 merged" in done.stdout
+    missing = run(tmp_path / "typo")
+    assert missing.returncode != 0 and "Traceback" not in missing.stderr and not (tmp_path / "typo").exists()
+    from archive.operations.lock import archive_lock
+
+    with archive_lock(copy).acquire():  # a crawl writing the archive
+        busy = run(copy)
+    assert busy.returncode == 75 and "Traceback" not in busy.stderr, busy.stderr

@@ -14,6 +14,7 @@ from pathlib import Path
 from archive.db import reextraction
 from archive.db.content import Content
 from archive.db.store import Archive
+from archive.operations.lock import archive_lock
 from archive.page.extract import extract
 from archive.replay.captures import CaptureError, capture, read_response
 
@@ -29,13 +30,15 @@ class Reextracted:
 
 
 def reextract(archive_dir: Path) -> Reextracted:
-    """Read every version of every article of the archive in `archive_dir` again, from its capture."""
+    """Read every version of every article of the archive in `archive_dir` again, from its capture.
+
+    Takes the archive's lock (raises `Locked` while a crawl writes it)."""
     archive_dir = Path(archive_dir)
     if not (archive_dir / "archive.db").is_file():
         raise FileNotFoundError(f"no archive at {archive_dir}: no archive.db")
     report = Reextracted()
     warc_dir = archive_dir / "warcs"
-    with Archive(archive_dir) as archive:
+    with archive_lock(archive_dir), Archive(archive_dir) as archive:  # one writer: no crawl meanwhile
         db = archive.db
         for article_id in reextraction.article_ids(db):
             report.articles += 1

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
-from warcio.archiveiterator import ArchiveIterator
 
-from archive.warc.files import sha256_file
+from archive.warc.files import record_at, sha256_file
 
 # The rows that point at WARC records, by table and what they are.
 LINKS = (("article_versions", "article version"), ("media_urls", "image or file"), ("fetches", "fetch"),
@@ -68,8 +66,7 @@ def verify(db: Database, archive_dir: Path) -> Report:
             continue
         with path.open("rb") as f:
             for row in rows:
-                f.seek(row["offset"])
-                if _record_id(f.read(row["length"])) != row["record_id"]:
+                if _record_id(f, row["offset"], row["length"]) != row["record_id"]:
                     report.problems.append(f"{name}@{row['offset']}: not record {row['record_id']}")
     _verify_media(db, archive_dir, report)
     return report
@@ -90,10 +87,8 @@ def _verify_media(db: Database, archive_dir: Path, report: Report) -> None:
             report.problems.append(f"{name}: altered (its sha256 is not the {digest} it was stored under)")
 
 
-def _record_id(member: bytes) -> str | None:
+def _record_id(f, offset: int, length: int) -> str | None:
     try:
-        for record in ArchiveIterator(io.BytesIO(member)):
-            return record.rec_headers.get_header("WARC-Record-ID")
+        return record_at(f, offset, length).rec_headers.get_header("WARC-Record-ID")
     except Exception:  # anything unreadable is simply not the record we wanted
         return None
-    return None

@@ -62,6 +62,8 @@ def labelled_blocks(blocks: list[Block], ancestors: dict[int, list]) -> list[Blo
             continue
         found.append(block)
         box = _opened(blocks, index, ancestors)
+        if box is None:
+            box = _headed_table(block, ancestors)
         if box is not None:
             found += [b for b in blocks if b is not block and (b.element is box or any(a is box for a in ancestors[id(b)]))]
             continue
@@ -81,6 +83,18 @@ def _led_by_label(block: Block) -> bool:
         return False
     linked = sum(len(text) for _, text in block.links)
     return linked >= 0.6 * (len(block.text) - label.end())
+
+
+def _headed_table(label: Block, ancestors: dict[int, list]):
+    """The table whose header row holds the label (`STT | Tên tệp | Tải về`): its rows are the files."""
+    if label.tag not in ("th", "td"):
+        return None
+    row = label.element.getparent()
+    table = next((a for a in ancestors[id(label)] if a.tag == "table"), None)
+    if row is None or table is None:
+        return None
+    first = next((r for r in table.iter("tr")), None)
+    return table if first is row else None
 
 
 def _opened(blocks: list[Block], index: int, ancestors: dict[int, list]):

@@ -29,6 +29,12 @@ def byline(text: str) -> str:
     return name if name and len(name) <= 120 and name_like(name) else ""
 
 
+def labelled_byline(text: str) -> str:
+    """The name of a line that is a byline and nothing else (`Nguồn: Báo Thanh Hóa`), or ""."""
+    match = BYLINE.match(text)
+    return byline(text) if match is not None and len(text) <= 160 else ""
+
+
 _STRONG = re.compile(r"(?<![^\W\d_])(tác giả|người viết|phóng viên|pv|nguồn|bài và ảnh|bài, ảnh)\s*[:：]\s*",
                      re.IGNORECASE)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from lxml import html as lxml_html
 
 from archive.page.images import image_source
-from archive.page.markup import Block
+from archive.page.markup import HEADINGS, Block
 
 _SENTENCE_END = (".", "!", "?", ":", ";", "…")
 _STRONG = ("italic", "centred", "figcaption", "parentheses", "photo-credit")
@@ -107,6 +107,10 @@ def assign(sequence: list[Block], taken: set[int]) -> list[Figure]:
         if previous is not None and previous.text and not previous.images and id(previous) not in taken:
             how, confidence = caption_style(previous)
             if how in _STRONG and len(previous.text) <= 200:
+                before = (previous, "before:" + how, confidence * 0.7)
+            elif how == "short-line" and after is None and not (previous.bold or previous.tag in HEADINGS):
+                # Nothing after the image reads as a caption; a plain short line right before it, not set
+                # apart as a sub-heading, is its caption (themes that print the caption above the picture).
                 before = (previous, "before:" + how, confidence * 0.7)
         # A styled line after the image first; a styled line before it beats a merely short one after it.
         chosen = after if after and (after[2] >= 0.75 or before is None) else before

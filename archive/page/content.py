@@ -14,15 +14,15 @@ from functools import lru_cache
 
 from lxml import html as lxml_html
 
-from archive.page.dates import date_line
+from archive.page.dates import date_label, date_line
 from archive.page.markup import Block
 
 # Words of page widgets. A block made only of these (and separators) is chrome.
 _WIDGET = re.compile(
     r"chia sẻ( bài viết| lên)?|in bài( viết| này)?|in trang|bản in|gửi (email|e-mail|mail|bài viết|cho bạn bè)|"
-    r"e-?mail|facebook|zalo|twitter|tweet|linkedin|google\+?|messenger|thích|like|share|print|"
+    r"e-?mail|gửi (cho )?bạn bè|facebook|zalo|twitter|tweet|linkedin|google\+?|messenger|thích|like|share|print|"
     r"cỡ chữ|kích thước chữ|phóng to|thu nhỏ|mặc định|font|[aA]\s*[-+−]|\b[aA]\b|\d{1,3}\s*%|"
-    r"(số )?lượt (xem|đọc|truy cập|thích)\s*:?\s*[\d.,]*|views?\s*:?\s*[\d.,]*|"
+    r"((số )?lượt|đã) (xem|đọc|truy cập|thích)\s*:?\s*[\d.,]*|views?\s*:?\s*[\d.,]*|"
     r"quay (lại|về)|trở (lại|về)|(về|lên) đầu trang|đầu trang|top|xem thêm|xem tiếp|chi tiết|"
     r"lưu bài|lưu|nghe( bài| đọc)?|đọc bài|theo dõi|date|truy cập|ý kiến thăm dò|biểu quyết|xem kết quả|"
     r"liên kết( website)?|(hôm nay|hôm qua|tuần này|tuần trước|tháng này|tháng trước|năm nay|tất cả|tổng( cộng)?|"
@@ -124,8 +124,12 @@ def _mark_chrome(layout: Layout) -> None:
             for member in _section(layout, index, core_total):
                 layout.chrome.add(id(member))
         elif (is_widget(text) or (_TAG_LINE.match(text) and len(text) <= 300) or _led_by_section_label(block)
-              or (block.controls and len(text) <= 100)):  # a poll's answer, a form's field label
+              or (block.controls and len(text) <= 100) or date_label(text)):  # a poll's answer, a form's field
             layout.chrome.add(id(block))
+            if text.endswith(":"):  # a label in a cell or <dt> of its own: `Đã xem:` | `1234`
+                value = next((b for b in blocks[index + 1:] if b.text), None)
+                if value is not None and len(value.text) <= 20 and not any(ch.isalpha() for ch in value.text):
+                    layout.chrome.add(id(value))
     _mark_facts(layout)
 
 

@@ -9,7 +9,7 @@ field with method "none" rather than a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import nh3
 
@@ -19,7 +19,7 @@ from archive.page import lead as leads
 from archive.page.addresses import Addresses, base_url
 from archive.page.captions import assign, caption_style, pictures
 from archive.page.content import Layout, is_core, is_section_label, lay_out, link_density
-from archive.page.dates import VN_TIME, DateLine, date_line
+from archive.page.dates import VN_TIME, DateLine, date_label, date_line, metadata_date
 from archive.page.images import image_source, is_image_url
 from archive.page.kinds import article_kind, is_listing, not_html
 from archive.page.markup import HEADINGS, Block, Reader, decode_html, parse, squash
@@ -94,6 +94,10 @@ def _extract(url: str, body: bytes, content_type: str | None) -> Page:
         page.published, page.published_precision = line.when, line.precision
     else:
         page.problems.append("no date line")
+        stated = metadata_date(root)
+        if stated is not None:  # no date shown beside the headline: what the page's metadata says, if anything
+            page.published, page.published_precision = stated.when, stated.precision
+            date_evidence = ("microdata", 0.6)
     if headline is not None:
         page.title = fuller(headline.text, reading.hints)
     elif reading.hints:
@@ -123,12 +127,19 @@ def _titled(reading: _Reading, kind: str) -> Page:
 
 def _date_lines(reading: _Reading) -> list[tuple[Block, DateLine]]:
     out = []
+    label = ""
     for block in reading.blocks:
+        if not block.text:
+            continue
+        # A label alone before the date (`<dt>Ngày đăng:</dt><dd>13/12/2022</dd>`) labels it as on one line.
+        previous, label = label, date_label(block.text)
         if id(block) in reading.layout.chrome:
             continue
-        if block.text and link_density(block) < 0.5:
+        if link_density(block) < 0.5:
             line = date_line(block.text)
             if line is not None:
+                if previous in ("published", "updated") and not line.label:
+                    line = replace(line, label=previous)
                 out.append((block, line))
     return out
 
@@ -255,7 +266,7 @@ def _fields(reading: _Reading, region: list[Block], headline: Block | None) -> N
     role: dict[int, str] = {}
     # Attachments: file and servlet links of the article, and everything in a labelled attachment block.
     labelled = files.labelled_blocks(reading.blocks, layout.ancestors)
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # url → its place in page.attachments
     for block in [*region, *(b for b in labelled if all(b is not r for r in region))]:
         in_section = any(b is block for b in labelled)
         found = []
@@ -264,8 +275,10 @@ def _fields(reading: _Reading, region: list[Block], headline: Block | None) -> N
             if url and files.is_attachment_url(url) and not is_image_url(url):
                 found.append(text)
                 if url not in seen:
-                    seen.add(url)
+                    seen[url] = len(page.attachments)
                     page.attachments.append(files.attachment(url, text))
+                elif text and not page.attachments[seen[url]].link_text:  # an icon link first, then its name
+                    page.attachments[seen[url]] = files.attachment(url, text)
         rest = block.text
         for text in found:
             rest = rest.replace(text, "", 1)
@@ -294,13 +307,27 @@ def _fields(reading: _Reading, region: list[Block], headline: Block | None) -> N
     if not page.author and len(texts) >= 2:
         last = texts[-1]
         sequence = [b for b in region if (b.text or pictures(b)) and id(b) not in role]
-        previous = sequence[sequence.index(last) - 1] if sequence.index(last) > 0 else None
+        at = sequence.index(last)
+        previous = sequence[at - 1] if at > 0 else None
         # A name right after an image may be its caption; not when the image's own block already holds one.
         uncaptioned = previous is not None and pictures(previous) and not caption_style(previous)[0]
-        confidence = authors.signature(last, bool(uncaptioned))
+        # A line right before an image, the article's last, is a caption printed above it, not a signature.
+        above = at + 1 < len(sequence) and bool(pictures(sequence[at + 1]))
+        confidence = authors.signature(last, bool(uncaptioned) or above)
         if confidence >= 0.6:
             page.author, role[id(last)] = authors.signature_text(last.text), "author"
             page.evidence["author"] = ("signature", confidence)
+    if not page.author and region:
+        # `Nguồn: X` in the article's footer, after a share bar, tags or a comment form: the first block after
+        # the text that is not chrome, when it is a labelled byline.
+        layout, end = reading.layout, region[-1]
+        after = layout.inside[next(i for i, b in enumerate(layout.inside) if b is end) + 1:] if any(
+            b is end for b in layout.inside) else []
+        footer = next((b for b in after if b.text and id(b) not in layout.chrome and id(b) not in role), None)
+        name = authors.labelled_byline(footer.text) if footer is not None and not footer.links else ""
+        if name:
+            page.author, role[id(footer)] = name, "author"
+            page.evidence["author"] = ("byline:footer", 0.8)
     page.evidence.setdefault("author", NONE)
     # Figures and captions; the article's first line is its lead's place, never a caption before an image.
     sequence = [b for b in region if id(b) not in role and (b.text or pictures(b))]

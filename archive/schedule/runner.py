@@ -184,7 +184,7 @@ class Scheduler:
         elif returncode == BUSY:
             log.warning("%s: not run: another process was writing the archive (exit code %d)", job.name, returncode)
         elif returncode > 0:
-            log.warning("%s: exited with code %d after %s", job.name, returncode, _elapsed(seconds))
+            log.warning("%s: %s after %s", job.name, ending(returncode), _elapsed(seconds))
         else:
             reason = ending(returncode)
             try:
