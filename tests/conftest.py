@@ -157,14 +157,15 @@ def browsed(tmp_path_factory):
 
 
 @contextmanager
-def browsing(archive):
-    """`portal-archive browse` on the archive, on a free port, as a person would start it; yields (URL, process)."""
+def browsing(archive, *options: str):
+    """`portal-archive browse` on the archive, on a free port, as a person would start it, with more `options`;
+    yields (its URL on 127.0.0.1, the process)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
     process = subprocess.Popen([sys.executable, "-m", "cli", "browse", "--archive", str(archive), "--port",
-                                str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                str(port), *options], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

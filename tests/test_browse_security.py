@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from conftest import browsing
+
 from archive.db.search import snippet
 from archive.db.store import Archive
 from archive.page.records import Page
@@ -61,36 +63,17 @@ def archive(tmp_path_factory) -> Path:
     return directory
 
 
-@contextmanager
-def serving(archive: Path, host: str = "127.0.0.1", **options):
-    """browse.app.serve(archive, host, port, **options) in a child process; yields (URL on 127.0.0.1, process)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    code = (f"from pathlib import Path; from browse.app import serve; "
-            f"serve(Path({str(archive)!r}), host={host!r}, port={port}, **{options!r})")
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy")}
-    process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with OPENER.open(url + "/", timeout=5):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("the web UI did not start:\n" + (process.stdout.read() or "")) from None
-            time.sleep(0.1)
-    try:
-        yield url, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def serving(archive: Path, host: str = "127.0.0.1", allow_sql: bool | None = None, public_url: str = "",
+            debug_endpoints: bool = False):
+    """`portal-archive browse` with the options these name; yields (URL on 127.0.0.1, process)."""
+    options = ["--host", host]
+    if allow_sql is not None:
+        options.append("--allow-sql" if allow_sql else "--no-sql")
+    if public_url:
+        options += ["--public-url", public_url]
+    if debug_endpoints:
+        options.append("--debug-endpoints")
+    return browsing(archive, *options)
 
 
 def get(url: str, method: str = "GET", headers: dict | None = None, timeout: float = 60) -> tuple[int, str]:

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -19,6 +18,7 @@ import pytest
 
 from archive.text import fold
 from archive.urls import PORTAL_HOSTS, identity_key, normalise
+from replica.score import tokens_f1
 from replica.server import ReplicaServer, Settings
 
 ARTICLES = 300
@@ -30,15 +30,6 @@ def crawl(server: ReplicaServer, archive: Path, *args: str, proxy: str | None = 
     env.pop("no_proxy", None)
     return subprocess.run([sys.executable, "-m", "cli", "crawl", "--archive", str(archive), "--profile", "fast",
                            "-s", "LOG_LEVEL=INFO", *args], env=env, capture_output=True, text=True, timeout=timeout)
-
-
-def tokens_f1(expected: str, got: str) -> float:
-    want, have = Counter(expected.split()), Counter(got.split())
-    common = sum((want & have).values())
-    if not common:
-        return 0.0 if want or have else 1.0
-    precision, recall = common / sum(have.values()), common / sum(want.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def same_resource(url: str) -> str:
