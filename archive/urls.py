@@ -72,6 +72,26 @@ def folder_of(url: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
+def host_path(url: str) -> str:
+    """The decoded path under the home page as the URL's own host spells it: thoxuan.vn's renamed categories stay
+    renamed ("" for home or outside the portal)."""
+    if not is_portal(url):
+        return ""
+    path = unquote(urlsplit(url).path).rstrip("/")
+    return path[len(HOME_PATH) + 1:] if path.startswith(HOME_PATH + "/") else ""
+
+
+def host_folder(url: str) -> str:
+    """The folder a page sits in as its own host spells it (see `folder_of` for the identity's spelling)."""
+    path = host_path(url)
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def host_key(host: str, path: str) -> str:
+    """What one host calls one of its categories: the key of that host's label for it."""
+    return f"{host} {path}"
+
+
 def preference(url: str) -> tuple:
     """How good an address is as an article's canonical one: main host first, https before http, shortest.
 

@@ -15,6 +15,7 @@ class PageItem:
     fetched_at: datetime
     category_label: str = ""
     warc_record_id: str = ""  # the response (or revisit) record of this capture
+    host_label: str = ""  # the label this page's own host gives its folder (thoxuan.vn renamed some)
 
 
 @dataclass

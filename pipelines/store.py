@@ -71,7 +71,8 @@ class ArchivePipeline:
         try:
             if isinstance(item, PageItem):
                 if item.page.kind in ARTICLE_KINDS:
-                    archive.save_page(run_id, item.page, item.fetched_at, item.category_label, item.warc_record_id)
+                    archive.save_page(run_id, item.page, item.fetched_at, item.category_label, item.warc_record_id,
+                                      host_label=item.host_label)
                     self.stats.inc_value("portal/articles")
                     if archive.last_change in ("new", "changed"):
                         self.stats.inc_value(f"portal/articles_{archive.last_change}")

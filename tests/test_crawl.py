@@ -103,6 +103,30 @@ def test_every_article_found_once_with_its_fields_exact(crawled):
     assert mean >= 0.99 and f1[worst] >= 0.99, f"mean body F1 {mean:.4f}, worst {f1[worst]:.4f} at {worst}"
 
 
+def test_each_address_keeps_the_category_its_own_host_files_it_under(crawled):
+    """thoxuan.vn renamed categories: its addresses keep its folder and its menu's label, the main host's keep theirs."""
+    _, archive, truth = crawled
+    db = sqlite3.connect(archive / "archive.db")
+    rows = {url: (path, label) for url, path, label in
+            db.execute("select url, category_path, category_label from url_aliases")}
+    renamed = 0
+    for page in truth["pages"]:
+        if page["kind"] not in ("article", "document") or page["category_path"] != page["categories"][0]:
+            continue
+        for url in page["urls"]:
+            if normalise(url) not in rows:
+                continue
+            path, label = rows[normalise(url)]
+            folder = urlsplit(url).path.split("/web/trang-chu/", 1)[1].rsplit("/", 1)[0]
+            assert path == unquote(folder), url
+            if folder == page["category_path"]:
+                assert label == page["category_label"], url
+            else:
+                renamed += 1
+                assert label, f"{url}: no label from its host's menu for {path}"
+    assert renamed, "some articles should have been seen under thoxuan.vn's renamed categories"
+
+
 def test_images_and_attachments_are_in_the_archive(crawled):
     _, archive, truth = crawled
     db = sqlite3.connect(archive / "archive.db")

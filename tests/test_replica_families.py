@@ -27,7 +27,7 @@ except ImportError:  # the archive package before its modules moved into subpack
 from replica.catalog import PLACEHOLDERS, Catalog
 from replica.cli import replica as replica_cli
 from replica.epochs import build_site
-from replica.families import FAMILIES, HOLDOUT, TRAINING, choose_family, resolve
+from replica.families import FAMILIES, FRESH, HOLDOUT, TRAINING, choose_family, resolve
 from replica.markup import fill_noise, make_variant
 from replica.score import FIELDS, format_table, score, tokens_f1
 from replica.truth import ground_truth
@@ -61,7 +61,8 @@ def served(catalog: Catalog, url: str, hits: int = 1) -> str:
 
 def test_registry_holdout_and_choice():
     assert len(FAMILIES) >= 11 and FAMILIES["classic"].held_out is False
-    assert len(HOLDOUT) == 5 and all(FAMILIES[n].held_out for n in HOLDOUT)
+    assert len(HOLDOUT) == 7 and all(FAMILIES[n].held_out for n in HOLDOUT)
+    assert len(FRESH) == 2 and set(FRESH) <= set(HOLDOUT) and resolve("fresh", 4)[0] in FRESH
     assert set(TRAINING) == set(FAMILIES) - {"classic", *HOLDOUT}
     for cls in range(1, 11):  # every class of CMS patterns is exercised by several families, held out or not
         assert sum(cls in FAMILIES[n].classes for n in TRAINING) >= 2, cls

@@ -59,3 +59,12 @@ def test_the_migration_repairs_canonical_addresses_made_by_a_rule(tmp_path):
     schema.connect(path).close()  # opening applies the pending migration
     with sqlite3.connect(path) as conn:
         assert conn.execute("select canonical_url from articles").fetchone() == (answered,)
+
+
+def test_each_host_spells_its_own_folder():
+    alias = "https://thoxuan.vn/web/trang-chu/tin-tuc-su-kien-trong-huyen/xay-dung-dang/a%281%29.html"
+    assert urls.host_folder(alias) == "tin-tuc-su-kien-trong-huyen/xay-dung-dang"
+    assert urls.folder_of(alias) == "tin-tuc-su-kien/xay-dung-dang"  # the identity's spelling
+    assert urls.host_path("https://thoxuan.vn/web/trang-chu/gioi-thieu") == "gioi-thieu"
+    assert urls.host_folder("https://example.org/web/trang-chu/a/b.html") == ""
+    assert urls.host_key("thoxuan.vn", "gioi-thieu") != urls.host_key("thoxuan.thanhhoa.gov.vn", "gioi-thieu")

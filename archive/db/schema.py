@@ -224,6 +224,19 @@ def m004_extraction_evidence(db: Database) -> None:
         db.table("article_versions").add_column("extraction", str)
 
 
+@MIGRATIONS()
+def m005_categories_as_each_host_says(db: Database) -> None:
+    """Each address keeps the category its own host files the article under, and that host's label for it: an
+    article on both hosts may sit under `tin-tuc-su-kien` on one and `tin-tuc-su-kien-trong-huyen` on the other.
+    Labels of addresses archived before are learnt again by `rebuild` (from the menus in the WARC files)."""
+    from archive.urls import host_folder
+
+    db.table("url_aliases").add_column("category_path", str)
+    db.table("url_aliases").add_column("category_label", str)
+    for (url,) in db.execute("select url from url_aliases").fetchall():
+        db.execute("update url_aliases set category_path = ? where url = ?", [host_folder(url), url])
+
+
 def _reindex_only_on_text_change(db: Database) -> None:
     """sqlite-utils' update trigger re-indexes an article on any update; every crawl updates `last_seen` only.
 

@@ -105,7 +105,7 @@ class Archive:
     # Articles
 
     def save_page(self, run_id: int, page: records.Page, fetched_at: datetime,
-                  category_label: str = "", warc_record_id: str = "") -> int | None:
+                  category_label: str = "", warc_record_id: str = "", host_label: str = "") -> int | None:
         """Record an article-like page: its identity, every URL it is seen at, and a version when its content changed.
 
         A page whose identity key is new but whose title, date and lead match an archived article is that
@@ -127,7 +127,7 @@ class Archive:
                 article_id = self._create(page, key, category, label, seen)
                 self.last_change = "new"
             self._returned(run_id, article_id, url, seen, warc_record_id)
-            self._alias(article_id, url, key, seen)
+            self._alias(article_id, url, key, seen, nfc(host_label))
             self._canonical(article_id, url)
             self.db.table("article_categories").insert({"article_id": article_id, "category_path": category},
                                                        ignore=True)
@@ -186,10 +186,15 @@ class Archive:
         if label:
             self.db.execute("update categories set label = ? where path = ? and label != ?", [label, path, label])
 
-    def _alias(self, article_id: int, url: str, key: str, seen: str) -> None:
-        row = {"url": url, "identity_key": key, "article_id": article_id, "first_seen": seen, "last_seen": seen}
+    def _alias(self, article_id: int, url: str, key: str, seen: str, host_label: str = "") -> None:
+        """One more address of the article, with the category its host files it under, in that host's words."""
+        row = {"url": url, "identity_key": key, "article_id": article_id, "first_seen": seen, "last_seen": seen,
+               "category_path": urls.host_folder(url), "category_label": host_label}
         self.db.table("url_aliases").insert(row, ignore=True)
         self._seen("url_aliases", url, seen)
+        if host_label:
+            self.db.execute("update url_aliases set category_label = ? where url = ? and category_label is not ?",
+                            [host_label, url, host_label])
 
     def _seen(self, table: str, pk: Any, seen: str) -> None:
         """Widen a row's first_seen..last_seen span to include `seen` (crawls may be replayed out of order)."""

@@ -20,7 +20,7 @@ from archive.page.menus import category_labels, wants_labels
 from archive.page.records import ARTICLE_KINDS
 from archive.db.store import Archive
 from archive.text import disposition_filename
-from archive.urls import folder_of
+from archive.urls import folder_of, host_folder, host_key, host_of
 from archive.warc.content_encoding import decoded
 from archive.warc.files import RecordRef, closed_file, record_at, record_ref
 from archive.db.record_index import WarcIndex
@@ -148,8 +148,9 @@ class _Reader:
                     self.labels.setdefault(path, label)
             page = extract(ref.target_uri, body, content_type)
             if page.kind in ARTICLE_KINDS:
+                host_label = self.labels.get(host_key(host_of(ref.target_uri), host_folder(ref.target_uri)), "")
                 self.archive.save_page(self.run_id, page, when, self.labels.get(folder_of(ref.target_uri), ""),
-                                       ref.record_id)
+                                       ref.record_id, host_label=host_label)
                 self.report.pages += 1
         else:
             filename = disposition_filename(http.get_header("Content-Disposition"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from archive.page.markup import decode_html, parse, squash
-from archive.urls import is_article_url, is_portal, portal_path
+from archive.urls import host_key, host_of, host_path, is_article_url, is_portal, portal_path
 
 
 def wants_labels(url: str) -> bool:
@@ -14,7 +14,8 @@ def wants_labels(url: str) -> bool:
 
 
 def category_labels(url: str, body: bytes, content_type: str | None = None) -> dict[str, str]:
-    """Category path (main host naming) → the label its links show on this page."""
+    """Category path (main host naming) → the label its links show on this page; and `host_key` (the path as the
+    link's own host spells it) → that label, so each host's name for a category is kept."""
     text, _, _ = decode_html(body, content_type)
     labels: dict[str, str] = {}
     try:
@@ -30,4 +31,5 @@ def category_labels(url: str, body: bytes, content_type: str | None = None) -> d
         label = squash(link.text_content())
         if path and label and not is_article_url(target):
             labels.setdefault(path, label)
+            labels.setdefault(host_key(host_of(target), host_path(target)), label)
     return labels

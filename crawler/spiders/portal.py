@@ -24,8 +24,8 @@ from archive.page.menus import category_labels, wants_labels
 from archive.site import SITE
 from archive.text import disposition_filename
 from archive.page.records import ARTICLE_KINDS
-from archive.urls import (PORTAL_HOSTS, START_URLS, category_of, folder_of, host_of, identity_key, is_article_url,
-                          is_file_url, is_portal, normalise, page_number)
+from archive.urls import (PORTAL_HOSTS, START_URLS, category_of, folder_of, host_folder, host_key, host_of,
+                          identity_key, is_article_url, is_file_url, is_portal, normalise, page_number)
 from crawler import profiles
 from crawler.items import GoneItem, MediaItem, NotModifiedItem, PageItem
 from crawler.extensions.session import ArchiveSession
@@ -141,7 +141,8 @@ class PortalSpider(scrapy.Spider):
         category = category_of(response.url)
         home_of_page = folder_of(response.url) if page.kind in ARTICLE_KINDS else category
         yield PageItem(page, response.status, datetime.now(timezone.utc), self.labels.get(home_of_page, ""),
-                       response.meta.get("warc_record_id", ""))
+                       response.meta.get("warc_record_id", ""),
+                       self.labels.get(host_key(host_of(response.url), host_folder(response.url)), ""))
         if response.meta.get("unlinked") and not self.resume:
             # Still answering, but no listing or page of this complete discovery links it: gone from the portal.
             yield GoneItem(response.url, response.status, datetime.now(timezone.utc),
