@@ -34,8 +34,8 @@ class AmpMobile(FamilyRenderer):
 
     def setup(self, rng) -> None:
         self.noscript = rng.random() < 0.7  # a plain <img> copy inside each <amp-img>
-        self.album = rng.random() < 0.5  # articles with two images or more show them in a carousel after the text
         self.byline = rng.random() < 0.5  # the author under the headline with a label, or the last line plain
+        self.album = rng.random() < 0.5  # articles with two images or more show them in a carousel after the text
         self.files_inside = rng.random() < 0.6  # the files in the article's footer, or after `Tin liên quan`
         self.views_first = rng.random() < 0.3
 

@@ -79,7 +79,8 @@ class ProvinceGrid(FamilyRenderer):
         if others[:n]:
             items = "".join(f'<li><a href="{escape(self.other_href(o, host, "root"))}">{escape(o.title)}</a></li>'
                             for o in others[:n])
-            aside = f'<div class="box"><div class="box-header"><p class="box-title">Tin cùng chuyên mục</p></div><ul>{items}</ul></div>'
+            aside = (f'<div class="box"><div class="box-header"><p class="box-title">Tin cùng chuyên mục</p></div>'
+                     f"<ul>{items}</ul></div>")
         html = self.document(page.title, host, self.compose(ctx), old=ctx.old, year=page.published.year,
                              category=page.category, fault=fault, date=posted(page.published, ctx.old), aside=aside)
         return self.with_faults(html, fault)
@@ -154,5 +155,6 @@ class ProvinceGrid(FamilyRenderer):
                 f'{region}</div></div></section><aside class="col-md-4 col-sm-12">{aside}'
                 f'<div class="box"><div class="box-header"><p class="box-title">Liên kết</p></div><ul>{links}</ul></div>'
                 f'{extra}</aside></div></div></section><footer id="footer"><div class="container">'
-                f"<p>Cơ quan chủ quản: UBND huyện Thọ Xuân</p><p>Địa chỉ: thị trấn Thọ Xuân, tỉnh Thanh Hóa</p>"
+                f"<p>Cơ quan chủ quản: UBND huyện Thọ Xuân</p>"
+                f"<p>Địa chỉ: thị trấn Thọ Xuân, tỉnh Thanh Hóa</p>"
                 f"</div></footer></body></html>")
