@@ -51,3 +51,47 @@ def test_a_lazy_image_and_its_noscript_copy_are_one_image():
     assert [(i.url, i.caption) for i in got.images] == [
         (f"https://thoxuan.thanhhoa.gov.vn{REAL}", "Quang cảnh hội nghị")]
     assert got.body_html.count("<img ") == 1
+
+
+AMP = "https://thoxuan.thanhhoa.gov.vn"
+
+
+def amp_page(content: str, after: str = "") -> str:
+    return page(f"<article><h1>{HEADLINE}</h1><div><time datetime='2022-12-13'>13/12/2022</time></div>"
+                f"<div>{content}</div>{after}</article>")
+
+
+def test_an_amp_image_and_its_noscript_copy_are_one_image_with_its_figcaption():
+    figure = (f'<figure><amp-img src="{REAL}" width="800" height="533" layout="responsive" alt="a">'
+              f'<noscript><img src="{REAL}" alt="a"></noscript></amp-img>'
+              "<figcaption>Quang cảnh hội nghị</figcaption></figure>")
+    got = read(amp_page(f"<p>{P1}</p>{figure}<p>{P2}</p><p>{P3}</p>"))
+    assert [(i.url, i.caption) for i in got.images] == [(AMP + REAL, "Quang cảnh hội nghị")]
+    assert got.body == [P1, P2, P3]
+    assert got.body_html.count("<img ") == 1
+
+
+def test_amp_srcset_lazy_attributes_and_animations_read_as_img_does():
+    figures = ('<p><amp-img src="data:image/gif;base64,R0l" srcset="/small.jpg 300w, /big.jpg 1200w" width="800" '
+               'height="600"></amp-img></p><p><em>Ảnh lớn</em></p>'
+               '<p><amp-anim src="/documents/20182/0/dong.gif" width="480" height="270"></amp-anim></p>'
+               '<p><em>Ảnh động</em></p><p><amp-img src="/icons/print.png" width="16" height="16"></amp-img></p>')
+    got = read(amp_page(f"<p>{P1}</p>{figures}<p>{P2}</p><p>{P3}</p>"))
+    assert [(i.url, i.caption) for i in got.images] == [
+        (AMP + "/big.jpg", "Ảnh lớn"), (AMP + "/documents/20182/0/dong.gif", "Ảnh động")]
+    assert got.body == [P1, P2, P3]
+
+
+def test_the_captions_of_an_amp_carousel_after_the_text_are_captions_not_body():
+    slides = "".join(f'<figure><amp-img src="/documents/20182/0/{n}.jpg" width="800" height="533" layout="responsive">'
+                     f'<noscript><img src="/documents/20182/0/{n}.jpg"></noscript></amp-img>'
+                     f"<figcaption>{caption}</figcaption></figure>"
+                     for n, caption in ((1, "Quang cảnh hội nghị"), (2, "Đại biểu phát biểu tại hội nghị")))
+    carousel = f'<amp-carousel type="slides" layout="responsive" width="800" height="593">{slides}</amp-carousel>'
+    got = read(amp_page(f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>{carousel}", "<address>Lê Minh</address>"))
+    assert [(i.url, i.caption) for i in got.images] == [
+        (AMP + "/documents/20182/0/1.jpg", "Quang cảnh hội nghị"),
+        (AMP + "/documents/20182/0/2.jpg", "Đại biểu phát biểu tại hội nghị")]
+    assert got.body == [P1, P2, P3]
+    assert got.author == "Lê Minh"
+    assert got.body_html.count("<img ") == 2

@@ -30,6 +30,9 @@ SKIP_TAGS = frozenset({
     "button", "select", "option", "textarea", "input", "svg", "math", "canvas", "audio", "video", "map"})
 _CONTROLS = frozenset({"input", "select", "textarea"})  # buttons are not: a font-size bar is no form
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Elements that show a picture: <img>, and AMP's <amp-img> / <amp-anim> (same src, srcset and lazy attributes). Their
+# children are never read: an AMP image's <noscript><img> is a copy of it for browsers without scripts, not a second one.
+IMAGE_TAGS = frozenset({"img", "amp-img", "amp-anim"})
 _KEPT_INLINE = frozenset({"b", "strong", "em", "i", "sub", "sup"})
 _BOLD = frozenset({"b", "strong"})
 _ITALIC = frozenset({"em", "i"})
@@ -146,7 +149,7 @@ class Reader:
                     self.owner = outer
                 elif tag == "br":
                     self._break()
-                elif tag == "img":
+                elif tag in IMAGE_TAGS:
                     self.breaks = 0
                     self.images.append(child)
                     self.markup.append(self.image_html(child))
