@@ -9,17 +9,22 @@ The per-field table is printed (`pytest -s tests/test_extraction_families.py`).
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import unquote
 
 import pytest
 
 from replica.families import FAMILIES, HOLDOUT
-from replica.score import FIELDS, format_table, score
+from replica.score import FIELDS, format_table, same_resource, score
 from replica.server import ReplicaServer, Settings
 from test_crawl import crawl
 
 ARTICLES = 20  # the fewest the replica plants every quirk in; with the fixed pages about 50 articles: small, many crawls
+# Vietnamese UTF-8 read as Latin-1 or windows-1252: "Lễ" becomes "Lá»…", "Đ" "Ä\x90"
+MOJIBAKE = re.compile("[ÃÄÆá][\x80-\xbf»¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º¼½¾¿]")
 FAULTS = frozenset({"transient-500", "wrong-charset", "reset"})
 
 
@@ -52,6 +57,7 @@ def crawled(request, tmp_path_factory):
                 truth = json.loads(answer.read())
         report = score(truth, archive / "archive.db", family)
         report.family = run_id  # the table's row: family and markup seed
+        report.requests = requests(archive / "archive.db", truth)
         return report
 
     selected = [item.callspec.params for item in request.session.items
@@ -64,6 +70,19 @@ def crawled(request, tmp_path_factory):
     if scored:
         print("\nPer-field accuracy per family and markup seed:\n" + format_table(scored))
     return reports
+
+
+def requests(db_path, truth: dict) -> dict[str, list[str]]:
+    """What the crawl asked for: images of the truth never fetched, and addresses read through a wrong charset."""
+    db = sqlite3.connect(db_path)
+    try:
+        fetched = {same_resource(url) for (url,) in db.execute("select url from fetches where status = 200")}
+        asked = [unquote(url) for (url,) in db.execute("select url from fetches")]
+    finally:
+        db.close()
+    images = {i["url"] for p in truth["pages"] for i in p["images"] if not i["broken"]}
+    return {"images never fetched": sorted(u for u in images if same_resource(u) not in fetched),
+            "mojibake addresses": [u for u in asked if MOJIBAKE.search(u)]}
 
 
 def test_every_family_is_crawled():
@@ -87,3 +106,5 @@ def test_every_field_of_every_article(crawled, run_id, family, seed, markup_seed
     assert not low, f"body token F1 below 0.99: {low[:3]}"
     assert report.mean_body_f1 >= 0.995
     assert not report.extra, f"articles the truth does not have: {report.extra[:5]}"
+    for what, urls in report.requests.items():
+        assert not urls, f"{what}: {urls[:3]}"

@@ -27,3 +27,21 @@ def test_a_bom_wins_and_a_real_windows_1258_page_still_reads():
     assert decode_html("\ufeff<p>Thọ</p>".encode("utf-8"), "text/html; charset=iso-8859-1")[:2] == ("<p>Thọ</p>", "utf-8")
     data = "<meta charset='windows-1258'><p>Xuân</p>".encode("cp1258")
     assert decode_html(data, None)[1] == "cp1258"
+
+
+def test_requisites_come_from_the_correctly_decoded_document():
+    """A header that lies about the charset must not make a request for a mojibake address."""
+    from urllib.parse import unquote
+
+    from archive.page.extract import extract
+
+    html = ('<html><head><meta charset="utf-8"><link rel="stylesheet" href="/css/giao diện.css"></head><body>'
+            '<h1>Tiêu đề</h1><img src="/images/blank.gif" data-src="/documents/Lễ hội Lê Hoàn.jpg" width="600">'
+            '<script src="//thoxuan.vn/js/trang.js"></script></body></html>').encode()
+    page = extract("https://thoxuan.thanhhoa.gov.vn/web/trang-chu/a.html", html, "text/html; charset=ISO-8859-1")
+    assert [unquote(u) for u in page.requisites] == [
+        "https://thoxuan.thanhhoa.gov.vn/css/giao diện.css",
+        "https://thoxuan.thanhhoa.gov.vn/documents/Lễ hội Lê Hoàn.jpg",  # the file a lazy image stands for
+        "https://thoxuan.thanhhoa.gov.vn/images/blank.gif",  # and its placeholder, which a browser loads too
+        "https://thoxuan.vn/js/trang.js",
+    ]

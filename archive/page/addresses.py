@@ -9,7 +9,7 @@ from lxml import html as lxml_html
 from w3lib.url import safe_url_string
 
 from archive.page.images import image_source
-from archive.page.markup import squash
+from archive.page.markup import IMAGE_TAGS, squash
 from archive.site import SITE
 from archive.urls import PORTAL_HOSTS
 
@@ -45,6 +45,21 @@ class Addresses:
                 host in PORTAL_HOSTS or any(host == h or host.endswith("." + h) for h in SITE.requisite_hosts)):
             return ""
         return f'<img src="{escape(url)}" alt="{escape(squash(img.get("alt", "")))}">'
+
+    def requisites(self, root: lxml_html.HtmlElement) -> list[str]:
+        """What a browser loads to show the page: every image's file (a lazy image's too) and its `src` as
+        written, stylesheets and scripts; absolute, http(s) only, once each, in order."""
+        found: list[str] = []
+        for element in root.iter():
+            tag = element.tag if isinstance(element.tag, str) else ""
+            if tag in IMAGE_TAGS:
+                found += [image_source(element), (element.get("src") or "").strip()]
+            elif tag == "link" and "stylesheet" in (element.get("rel") or "").lower().split():
+                found.append((element.get("href") or "").strip())
+            elif tag == "script":
+                found.append((element.get("src") or "").strip())
+        urls = (self.absolute(href) for href in found if href and not href.lower().startswith(("data:", "javascript:")))
+        return list(dict.fromkeys(u for u in urls if u.startswith(("http://", "https://"))))
 
     def links(self, root: lxml_html.HtmlElement) -> list[str]:
         """Every <a href> of the page, absolute, once each, in order; no javascript:, mailto: or in-page links."""

@@ -69,6 +69,7 @@ def _extract(url: str, body: bytes, content_type: str | None) -> Page:
     addresses = Addresses(base_url(root, url))
     blocks = Reader(addresses.absolute, addresses.image_html).read(root)
     page.links = addresses.links(root)
+    page.requisites = addresses.requisites(root)
     layout = lay_out(blocks)
     for block in blocks:
         if block.text and (is_site_name(block.text) or is_fixed_label(block.text)):

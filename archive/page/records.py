@@ -41,6 +41,9 @@ class Page:
     images: list[ImageRef] = field(default_factory=list)
     attachments: list[AttachmentRef] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # absolute URLs of every <a href> in the page, in order
+    # What a browser loads to show the page: images (the file a lazy image stands for and its placeholder),
+    # stylesheets, scripts; absolute, read from the correctly decoded document, once each, in order.
+    requisites: list[str] = field(default_factory=list)
     body_links: list[str] = field(default_factory=list)  # the article's own outgoing links (body, not files), in order
     method: str = ""  # which extractor produced the article fields: "anchors" or "fallback"
     charset: str = "utf-8"  # the charset the bytes were decoded with

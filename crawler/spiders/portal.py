@@ -30,7 +30,6 @@ from crawler import profiles
 from crawler.items import GoneItem, MediaItem, NotModifiedItem, PageItem
 from crawler.extensions.session import ArchiveSession
 
-REQUISITES = "//img/@src | //link[@rel='stylesheet']/@href | //script/@src"
 
 
 class PortalSpider(scrapy.Spider):
@@ -148,9 +147,9 @@ class PortalSpider(scrapy.Spider):
             yield GoneItem(response.url, response.status, datetime.now(timezone.utc),
                            response.meta.get("warc_record_id", ""))
             return
-        for url in response.xpath(REQUISITES).getall():
-            url = response.urljoin(url.strip())
-            if url.startswith(("http://", "https://")) and self.first_time(url) and self.media_wanted(url):
+        # Read off the document as the extractor decoded it: a lying charset never makes a mojibake address.
+        for url in page.requisites:
+            if self.first_time(url) and self.media_wanted(url):
                 yield scrapy.Request(url, callback=self.parse_media, meta={"allow_offsite": True})
         if response.meta.get("recheck"):  # a recheck follows no page link: only the page's own images and files
             for url in page.links:
