@@ -57,14 +57,20 @@ def replica() -> None:
 @click.option("--slow-seconds", default=3.0, show_default=True, help="Delay of the 'slow' fault.")
 @click.option("--ca-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the CA certificate of the HTTPS proxy here, for clients that verify certificates.")
+@click.option("--encodings", default="gzip", show_default=True,
+              help="Content codings offered for text, in order of preference (gzip, br, or both: br,gzip).")
 def serve(host: str, port: int, seed: int, articles: int, epoch: int, variant: int, family: str,
-          markup_seed: int | None, faults: frozenset[str], slow_seconds: float, ca_file: Path | None) -> None:
+          markup_seed: int | None, faults: frozenset[str], slow_seconds: float, ca_file: Path | None,
+          encodings: str) -> None:
     """Serve the replica as a web server and as an HTTP/HTTPS forward proxy for the portal's host names."""
     try:
         resolve_family(family, markup_seed)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--family") from exc
-    settings = Settings(seed, articles, epoch, variant, faults, slow_seconds, family, markup_seed)
+    codings = tuple(c.strip() for c in encodings.split(",") if c.strip())
+    if not set(codings) <= {"gzip", "br"}:
+        raise click.BadParameter(f"{encodings!r}: gzip and br are served", param_hint="--encodings")
+    settings = Settings(seed, articles, epoch, variant, faults, slow_seconds, family, markup_seed, codings)
     server = ReplicaServer(settings, host, port)
 
     async def main() -> None:
