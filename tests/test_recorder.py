@@ -152,18 +152,19 @@ def test_an_answer_of_the_resume_cache_points_at_the_record_the_killed_run_wrote
 
 def test_the_payload_digest_is_computed_once_per_body(crawl, monkeypatch):
     """Looking up the original, checking a revisit and writing the response all use one digest of the body."""
-    fed: dict[int, list[bytes]] = {}
+    fed: dict[int, tuple[Digester, list[bytes]]] = {}
     update = Digester.update
 
     def counting(self, buff):
-        fed.setdefault(id(self), []).append(bytes(buff))
+        # Keyed by id, holding the digester: a freed one's id could be reused by the next, mixing two bodies.
+        fed.setdefault(id(self), (self, []))[1].append(bytes(buff))
         update(self, buff)
 
     monkeypatch.setattr(Digester, "update", counting)
 
     def digests_of(body: bytes) -> int:
         """Digesters fed exactly this body: payload digests (a block digest starts with the HTTP headers)."""
-        count = sum(1 for parts in fed.values() if b"".join(parts) == body)
+        count = sum(1 for _, parts in fed.values() if b"".join(parts) == body)
         fed.clear()
         return count
 
