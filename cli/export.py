@@ -23,7 +23,8 @@ def export_pywb_command(archive_dir: Path, dest: Path, collection: str) -> None:
 
     Then `cd DEST && wayback` serves it on http://localhost:8080/COLLECTION/.
     """
-    from archive.warc.cdxj import WARC_PATTERN, export_pywb
+    from archive.export.pywb import export_pywb
+    from archive.warc.cdxj import WARC_PATTERN
 
     reading(archive_dir).close()  # an archive, and a readable one, before anything is made in DEST
     if not any(path.is_file() for path in (archive_dir / "warcs").glob(WARC_PATTERN)):

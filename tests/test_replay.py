@@ -28,7 +28,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from archive.warc import cdxj as replay
+from archive.export.pywb import export_pywb
+from archive.warc.cdxj import cdxj_index
 
 SITE = "https://thoxuan.thanhhoa.gov.vn"
 PAGE_URL = SITE + "/web/trang-chu/tin-tuc-su-kien/xay-dung-dang/bai-viet.html"
@@ -212,7 +213,7 @@ class Wayback:
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Archive, Path]:
     root = tmp_path_factory.mktemp("replay")
     archive = write_archive(root / "warcs")
-    replay.export_pywb(archive.warc_dir, root / "pywb")
+    export_pywb(archive.warc_dir, root / "pywb")
     return archive, root / "pywb"
 
 
@@ -313,8 +314,8 @@ def test_cdxj_index_counts_what_it_wrote(tmp_path: Path) -> None:
     archive = write_archive(tmp_path / "warcs")
     out = tmp_path / "out" / "all.cdxj"
     closed = sorted(archive.warc_dir.glob("*.warc.gz"))
-    assert replay.cdxj_index(closed, out) == archive.records == len(out.read_text().splitlines())
-    assert replay.cdxj_index([], out) == 0
+    assert cdxj_index(closed, out) == archive.records == len(out.read_text().splitlines())
+    assert cdxj_index([], out) == 0
     assert not list(out.parent.glob("*.tmp"))
 
 
@@ -322,7 +323,7 @@ def test_export_skips_open_files_and_refreshes(tmp_path: Path) -> None:
     warc_dir = tmp_path / "warcs"
     write_archive(warc_dir)
     dest = tmp_path / "pywb"
-    coll = replay.export_pywb(warc_dir, dest)
+    coll = export_pywb(warc_dir, dest)
     assert coll == dest / "collections" / "portal"
     names = sorted(p.name for p in (coll / "archive").iterdir())
     assert names == ["portal-20250314083000-00000-test.warc.gz", "portal-20250315083000-00000-test.warc.gz"]
@@ -336,7 +337,7 @@ def test_export_skips_open_files_and_refreshes(tmp_path: Path) -> None:
     (dest / "config.yaml").write_text(config + "# edited\n")
     opened = warc_dir / "portal-20250316083000-00000-test.warc.gz.open"
     opened.rename(opened.with_suffix(""))
-    assert replay.export_pywb(warc_dir, dest) == coll
+    assert export_pywb(warc_dir, dest) == coll
     assert len(list((coll / "archive").iterdir())) == 3
     assert len(index.read_text().splitlines()) == 5
     assert (dest / "config.yaml").read_text().endswith("# edited\n")
@@ -351,12 +352,12 @@ def test_export_copies_across_file_systems(tmp_path: Path, monkeypatch: pytest.M
         raise OSError(18, "Invalid cross-device link")
 
     monkeypatch.setattr(replay.os, "link", no_link)
-    coll = replay.export_pywb(warc_dir, tmp_path / "pywb")
+    coll = export_pywb(warc_dir, tmp_path / "pywb")
     name = "portal-20250314083000-00000-test.warc.gz"
     copy = coll / "archive" / name
     assert not os.path.samefile(copy, warc_dir / name)
     assert copy.read_bytes() == (warc_dir / name).read_bytes()
-    assert replay.export_pywb(warc_dir, tmp_path / "pywb") == coll  # an unchanged copy is left as it is
+    assert export_pywb(warc_dir, tmp_path / "pywb") == coll  # an unchanged copy is left as it is
     assert copy.stat().st_ino == (coll / "archive" / name).stat().st_ino
     with copy.open("rb") as f:
         assert sum(1 for r in ArchiveIterator(f) if r.rec_type in ("response", "revisit")) == 2
