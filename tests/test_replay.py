@@ -28,6 +28,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
+from archive.export import pywb
 from archive.export.pywb import export_pywb
 from archive.warc.cdxj import cdxj_index
 
@@ -351,7 +352,7 @@ def test_export_copies_across_file_systems(tmp_path: Path, monkeypatch: pytest.M
     def no_link(src: object, dst: object) -> None:
         raise OSError(18, "Invalid cross-device link")
 
-    monkeypatch.setattr(replay.os, "link", no_link)
+    monkeypatch.setattr(pywb.os, "link", no_link)
     coll = export_pywb(warc_dir, tmp_path / "pywb")
     name = "portal-20250314083000-00000-test.warc.gz"
     copy = coll / "archive" / name
