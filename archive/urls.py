@@ -27,6 +27,12 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def on_hosts(host: str, hosts) -> bool:
+    """Whether `host` is one of `hosts` or a subdomain of one (`www.thanhhoa.gov.vn` is on `thanhhoa.gov.vn`)."""
+    host = host.lower().rstrip(".")
+    return any(host == h or host.endswith("." + h) for h in hosts)
+
+
 def is_portal(url: str) -> bool:
     return host_of(url) in PORTAL_HOSTS
 

@@ -24,7 +24,7 @@ def snapshot(path) -> dict:
             "articles": db.execute(f"select {FIELDS} from articles a order by a.identity_key").fetchall(),
             "versions": db.execute("select a.identity_key, count(*) from article_versions v join articles a "
                                    "on a.id = v.article_id group by a.identity_key order by 1").fetchall(),
-            "current": db.execute("select a.identity_key, v.title, v.lead, v.author, v.body from articles a join "
+            "current": db.execute("select a.identity_key, v.title, v.lead, v.author, v.body, v.extraction from articles a join "
                                   "article_versions v on v.id = a.current_version_id order by 1").fetchall(),
             "images": db.execute("select a.identity_key, i.position, i.url, i.caption, i.digest from articles a join "
                                  "article_images i on i.version_id = a.current_version_id order by 1, 2").fetchall(),
@@ -49,7 +49,7 @@ def crawled(tmp_path_factory):
 def read_by_a_worse_extractor(path) -> int:
     """What an older extractor left: authors lost, leads invented, a version made by noise. Returns versions added."""
     db = sqlite3.connect(path / "archive.db")
-    db.execute("update article_versions set author = '', lead = substr(body, 1, 40), "
+    db.execute("update article_versions set author = '', lead = substr(body, 1, 40), extraction = null, "
                "content_hash = 'old:' || content_hash")
     db.execute("update articles set author = '', lead = substr(body, 1, 40)")
     rows = db.execute("select v.id, v.warc_record_id from articles a join article_versions v "

@@ -89,6 +89,15 @@ class Content:
         return self.fields_of(self.title, self.published, self.published_precision, self.author, self.lead,
                               self.body, self.captions)
 
+    def version_fields(self, page: records.Page) -> dict[str, Any]:
+        """The columns of `article_versions` this reading of `page` gives (not its times, run or record)."""
+        return {
+            "content_hash": self.digest, "title": self.title, "published": self.published,
+            "published_precision": self.published_precision, "lead": self.lead, "body": self.body,
+            "body_html": nfc(page.body_html), "author": self.author, "method": page.method,
+            "extraction": json.dumps(page.evidence, ensure_ascii=False) if page.evidence else None,
+        }
+
     @staticmethod
     def fields_of(title: str, published: str | None, precision: str | None, author: str, lead: str, body: str,
                   captions: str) -> dict[str, Any]:

@@ -12,12 +12,10 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from archive import urls
 from archive.db import schema
-from archive.db.content import Content, media_key
-from archive.db.versions import PARTS
+from archive.db.content import Content
+from archive.db.versions import PARTS, VERSION_FIELDS, insert_parts
 from archive.page.records import Page
-from archive.text import nfc
 
 
 @dataclass(frozen=True)
@@ -57,30 +55,16 @@ def rewrite(db: Database, version_id: int, page: Page, content: Content) -> None
     """The version's fields, images, attachments and links as `page` reads them; the images keep their bytes."""
     digests = image_digests(db, version_id)
     with schema.transaction(db):
-        db.table("article_versions").update(version_id, {
-            "content_hash": content.digest, "title": content.title, "published": content.published,
-            "published_precision": content.published_precision, "lead": content.lead, "body": content.body,
-            "body_html": nfc(page.body_html), "author": content.author, "method": page.method,
-        })
+        db.table("article_versions").update(version_id, content.version_fields(page))
         for table in PARTS:
             db.execute(f"delete from {table} where version_id = ?", [version_id])
-        db.table("article_images").insert_all(
-            {"version_id": version_id, "position": n, "url": i.url, "caption": i.caption, "alt": i.alt, "src": i.src,
-             "image_key": media_key(i.url), "digest": digests.get(media_key(i.url))}
-            for n, i in enumerate(content.images))
-        db.table("attachments").insert_all(
-            {"version_id": version_id, "position": n, "url": a.url, "filename": a.filename, "link_text": a.link_text}
-            for n, a in enumerate(content.attachments))
-        db.table("article_links").insert_all(
-            {"version_id": version_id, "position": n, "url": url, "identity_key": urls.identity_key(url)}
-            for n, url in enumerate(page.body_links))
+        insert_parts(db, version_id, content, page.body_links, digests.get)
 
 
 def copy_text(db: Database, source_id: int, version_id: int) -> None:
     """An image's version takes the text its page's version now reads as; its images keep their own bytes."""
     digests = image_digests(db, version_id)
-    fields = ("content_hash", "title", "published", "published_precision", "lead", "body", "body_html", "author",
-              "method")
+    fields = [f for f in VERSION_FIELDS if f not in ("article_id", "url")]  # the reading, not where it was read
     with schema.transaction(db):
         sets = ", ".join(f"{f} = (select {f} from article_versions where id = ?)" for f in fields)
         db.execute(f"update article_versions set {sets} where id = ?", [source_id] * len(fields) + [version_id])

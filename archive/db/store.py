@@ -213,26 +213,11 @@ class Archive:
             self.last_change = self.last_change or "unchanged"
             return
         version_id = self._insert("article_versions", {
-            "article_id": article_id, "content_hash": digest, "url": url, "title": content.title,
-            "published": content.published, "published_precision": content.published_precision,
-            "lead": content.lead, "body": content.body, "body_html": nfc(page.body_html), "author": content.author,
-            "method": page.method, "first_seen": seen, "last_seen": seen, "run_id": run_id,
-            "warc_record_id": warc_record_id or None,
-            "extraction": json.dumps(page.evidence, ensure_ascii=False) if page.evidence else None,
+            "article_id": article_id, "url": url, **content.version_fields(page), "first_seen": seen,
+            "last_seen": seen, "run_id": run_id, "warc_record_id": warc_record_id or None,
         })
-        self.db.table("article_images").insert_all(
-            {"version_id": version_id, "position": n, "url": i.url, "caption": i.caption, "alt": i.alt, "src": i.src,
-             "image_key": media_key(i.url), "digest": versions.current_digest(self.db, media_key(i.url))}
-            for n, i in enumerate(content.images)
-        )
-        self.db.table("attachments").insert_all(
-            {"version_id": version_id, "position": n, "url": a.url, "filename": a.filename, "link_text": a.link_text}
-            for n, a in enumerate(content.attachments)
-        )
-        self.db.table("article_links").insert_all(
-            {"version_id": version_id, "position": n, "url": url, "identity_key": urls.identity_key(url)}
-            for n, url in enumerate(page.body_links)
-        )
+        versions.insert_parts(self.db, version_id, content, page.body_links,
+                              lambda key: versions.current_digest(self.db, key))
         self.db.table("articles").update(
             article_id,
             {**content.current_fields(), "kind": page.kind, "method": page.method,

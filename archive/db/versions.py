@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlite_utils import Database
+
+from archive.db.content import Content, media_key
+from archive.urls import identity_key
 
 # A version's rows that belong to it, copied when an image makes a new version.
 PARTS = {"article_images": ("position", "url", "caption", "alt", "src", "image_key", "digest"),
          "attachments": ("position", "url", "filename", "link_text"),
          "article_links": ("position", "url", "identity_key")}
 VERSION_FIELDS = ("article_id", "content_hash", "url", "title", "published", "published_precision", "lead", "body",
-                  "body_html", "author", "method")
+                  "body_html", "author", "method", "extraction")
+
+
+def insert_parts(db: Database, version_id: int, content: Content, body_links: list[str],
+                 digest_of: Callable[[str], str | None]) -> None:
+    """A version's images (with the bytes `digest_of(image_key)` says they show), attachments and links."""
+    db.table("article_images").insert_all(
+        {"version_id": version_id, "position": n, "url": i.url, "caption": i.caption, "alt": i.alt, "src": i.src,
+         "image_key": media_key(i.url), "digest": digest_of(media_key(i.url))}
+        for n, i in enumerate(content.images))
+    db.table("attachments").insert_all(
+        {"version_id": version_id, "position": n, "url": a.url, "filename": a.filename, "link_text": a.link_text}
+        for n, a in enumerate(content.attachments))
+    db.table("article_links").insert_all(
+        {"version_id": version_id, "position": n, "url": url, "identity_key": identity_key(url)}
+        for n, url in enumerate(body_links))
 
 
 def current_digest(db: Database, image_key: str) -> str | None:

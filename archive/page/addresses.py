@@ -11,7 +11,7 @@ from w3lib.url import safe_url_string
 from archive.page.images import image_source
 from archive.page.markup import IMAGE_TAGS, squash
 from archive.site import SITE
-from archive.urls import PORTAL_HOSTS
+from archive.urls import PORTAL_HOSTS, on_hosts
 
 
 
@@ -42,7 +42,7 @@ class Addresses:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         if parts.scheme not in ("http", "https") or not (
-                host in PORTAL_HOSTS or any(host == h or host.endswith("." + h) for h in SITE.requisite_hosts)):
+                host in PORTAL_HOSTS or on_hosts(host, SITE.requisite_hosts)):
             return ""
         return f'<img src="{escape(url)}" alt="{escape(squash(img.get("alt", "")))}">'
 

@@ -25,7 +25,7 @@ from archive.site import SITE
 from archive.text import disposition_filename
 from archive.page.records import ARTICLE_KINDS
 from archive.urls import (PORTAL_HOSTS, START_URLS, category_of, folder_of, host_folder, host_key, host_of,
-                          identity_key, is_article_url, is_file_url, is_portal, normalise, page_number)
+                          identity_key, is_article_url, is_file_url, is_portal, normalise, on_hosts, page_number)
 from crawler import profiles
 from crawler.items import GoneItem, MediaItem, NotModifiedItem, PageItem
 from crawler.extensions.session import ArchiveSession
@@ -182,8 +182,8 @@ class PortalSpider(scrapy.Spider):
 
     def host_allowed(self, url: str) -> bool:
         """Images, styles, scripts and files come from the portal's hosts and PORTAL_REQUISITE_HOSTS only."""
-        host = host_of(url).rstrip(".")
-        if any(host == allowed or host.endswith("." + allowed) for allowed in self.requisite_hosts):
+        host = host_of(url)
+        if on_hosts(host, self.requisite_hosts):
             return True
         self.crawler.stats.inc_value("portal/refused/offsite_requisite")
         if host not in self.refused_hosts:  # a tracker on every page would fill the log
